@@ -1,0 +1,45 @@
+/** `japroxy credential set ROUTE`: seals the Jira service account's credential for a route. */
+import type { Command } from 'commander'
+import { type CredentialSecret, setCredential } from '../../../store/credentials.ts'
+import { sodiumReady } from '../../../store/seal.ts'
+import { actor, type GlobalOptions, openForCommand } from '../context.ts'
+import { say, UserError } from '../output.ts'
+import { run } from '../run.ts'
+import { readSecret } from '../secret-input.ts'
+
+interface CredentialOptions {
+  user?: string
+  token?: boolean
+}
+
+/** Registers `credential set`. */
+export function register(credential: Command): void {
+  credential
+    .command('set')
+    .argument('<route>', 'route name')
+    .description('set the Jira credential for a route; the secret is read from a prompt or stdin')
+    .option('--user NAME', 'Jira user; the password is read from the prompt or stdin (Basic)')
+    .option('--token', 'a personal access token is read from the prompt or stdin (Bearer)')
+    .action(
+      run(async (route: string, options: CredentialOptions, command: Command) => {
+        if (Boolean(options.user) === Boolean(options.token)) {
+          throw new UserError(
+            'give either --user NAME (password) or --token (personal access token)',
+            'the secret itself is never an argument: type it at the prompt or pipe it on stdin',
+          )
+        }
+        const db = openForCommand(command.optsWithGlobals<GlobalOptions>())
+        await sodiumReady()
+        const secretText = await readSecret(
+          options.token ? 'Personal access token: ' : `Password for ${options.user}: `,
+        )
+        const secret: CredentialSecret = options.token
+          ? { kind: 'bearer', token: secretText }
+          : { kind: 'basic', username: options.user!, password: secretText }
+        setCredential(db, actor('cli'), route, secret)
+        say(
+          `sealed the ${secret.kind === 'basic' ? `password of ${options.user}` : 'token'} for route ${route}`,
+        )
+      }),
+    )
+}

@@ -1,0 +1,37 @@
+/** `japroxy route list`: every route with its upstream and whether a credential is set. */
+import type { Command } from 'commander'
+import { listCredentials } from '../../../store/credentials.ts'
+import { listRoutes } from '../../../store/routes.ts'
+import { type GlobalOptions, openForCommand } from '../context.ts'
+import { say, table } from '../output.ts'
+import { run } from '../run.ts'
+
+/** Registers `route list`. */
+export function register(route: Command): void {
+  route
+    .command('list')
+    .description('list routes')
+    .option('--json', 'print JSON')
+    .action(
+      run((options: { json?: boolean }, command: Command) => {
+        const db = openForCommand(command.optsWithGlobals<GlobalOptions>())
+        const routes = listRoutes(db)
+        const credentials = new Map(listCredentials(db).map((c) => [c.route, c]))
+        if (options.json) return say(JSON.stringify(routes, null, 2))
+        if (routes.length === 0)
+          return say('no routes yet: japroxy route add NAME --base-path /x --upstream URL')
+        table(
+          ['NAME', 'BASE PATH', 'UPSTREAM', 'CREDENTIAL', 'PROFILE', 'RULES', 'ANONYMOUS'],
+          routes.map((r) => [
+            r.name,
+            r.basePath,
+            r.upstreamUrl,
+            credentials.get(r.name)?.kind ?? 'not set',
+            r.policy.profile,
+            String(r.policy.rules.length),
+            r.anonymousPaths.join(', ') || '-',
+          ]),
+        )
+      }),
+    )
+}

@@ -1,0 +1,103 @@
+/** `japroxy serve`: runs the proxy until SIGTERM or Ctrl-C; SIGHUP reloads the settings. */
+import { readFileSync } from 'node:fs'
+import { type Command, Option } from 'commander'
+import { StoreError } from '../../../store/db.ts'
+import { storePublicKey } from '../../../store/credentials.ts'
+import {
+  isSamePublicKey,
+  type MasterKey,
+  readMasterKeyFile,
+  sodiumReady,
+} from '../../../store/seal.ts'
+import { defaultListen } from '../../defaults.ts'
+import { createLogger, type Level, stdoutSink } from '../../log/logger.ts'
+import { startProxy } from '../../proxy/server.ts'
+import { type GlobalOptions, masterKeyPath, openForCommand } from '../context.ts'
+import { UserError } from '../output.ts'
+import { parseListen } from '../parse.ts'
+import { run } from '../run.ts'
+
+interface ServeCommandOptions {
+  listen: { hostname: string; port: number }
+  tlsCert?: string
+  tlsKey?: string
+  logLevel: Level
+}
+
+/** Loads the master key and checks it belongs to this store. */
+export function loadMasterKey(path: string, publicKey: Uint8Array): MasterKey {
+  const key = readMasterKeyFile(path)
+  if (!isSamePublicKey(key.publicKey, publicKey)) {
+    throw new StoreError(
+      `master key ${path} does not belong to this store`,
+      'pass the key `japroxy init` wrote for this store',
+    )
+  }
+  return key
+}
+
+function readTls(options: ServeCommandOptions): { cert: string; key: string } | undefined {
+  if (!options.tlsCert && !options.tlsKey) return undefined
+  if (!options.tlsCert || !options.tlsKey)
+    throw new UserError('inbound TLS needs both --tls-cert and --tls-key')
+  try {
+    return {
+      cert: readFileSync(options.tlsCert, 'utf8'),
+      key: readFileSync(options.tlsKey, 'utf8'),
+    }
+  } catch (error) {
+    throw new UserError(`cannot read the TLS files: ${(error as Error).message}`)
+  }
+}
+
+/** Registers `serve`. */
+export function register(program: Command): void {
+  program
+    .command('serve')
+    .description('run the proxy')
+    .option(
+      '--listen HOST:PORT',
+      'where to listen (loopback unless you say otherwise)',
+      parseListen,
+      parseListen(defaultListen),
+    )
+    .option('--tls-cert FILE', 'PEM certificate (chain) for inbound TLS')
+    .option('--tls-key FILE', 'PEM private key for inbound TLS')
+    .addOption(
+      new Option('--log-level LEVEL', 'least severe level logged')
+        .choices(['debug', 'info', 'warn', 'error'])
+        .default('info'),
+    )
+    .action(
+      run(async (options: ServeCommandOptions, command: Command) => {
+        const globals = command.optsWithGlobals<GlobalOptions>()
+        const tls = readTls(options)
+        const db = openForCommand(globals)
+        await sodiumReady()
+        const masterKey = loadMasterKey(masterKeyPath(globals), storePublicKey(db))
+        const sink = stdoutSink()
+        const logger = createLogger(options.logLevel, sink.write, sink.flush)
+        const proxy = startProxy({ ...options.listen, tls, db, masterKey, logger })
+        const snapshot = proxy.snapshot()
+        logger.log('info', 'japroxy listening', {
+          listen: proxy.url,
+          store: db.filename,
+          routes: snapshot.routes.map(
+            (r) => `${r.name} ${r.basePath} → ${r.upstreamOrigin}${r.upstreamBasePath}`,
+          ),
+          keys: snapshot.keysByHash.size,
+        })
+        for (const warning of snapshot.warnings) logger.log('warn', warning)
+        logger.flush()
+        process.on('SIGHUP', () => proxy.reload(true))
+        const stop = async (signal: string) => {
+          logger.log('info', 'japroxy stopping', { signal })
+          await proxy.stop()
+          db.close()
+          process.exit(0)
+        }
+        process.on('SIGTERM', () => void stop('SIGTERM'))
+        process.on('SIGINT', () => void stop('SIGINT'))
+      }),
+    )
+}

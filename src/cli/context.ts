@@ -1,0 +1,48 @@
+/** What every admin command shares: where the store is, who is acting, and opening it. */
+import { userInfo } from 'node:os'
+import { dirname, join } from 'node:path'
+import { defaultStateDir, masterKeyFileName, storeFileName } from '../defaults.ts'
+import { openStore, type Store } from '../../store/db.ts'
+
+/** Global options every command accepts. */
+export interface GlobalOptions {
+  db?: string
+  masterKey?: string
+}
+
+/** The store path: `--db`, then `JAPROXY_DB`, then the state directory. */
+export function storePath(options: GlobalOptions): string {
+  return (
+    options.db ??
+    process.env.JAPROXY_DB ??
+    join(process.env.STATE_DIRECTORY ?? defaultStateDir, storeFileName)
+  )
+}
+
+/**
+ * The master key path: `--master-key`, then `JAPROXY_MASTER_KEY`, then the systemd credential
+ * (`$CREDENTIALS_DIRECTORY/master.key`), then beside the store.
+ */
+export function masterKeyPath(options: GlobalOptions): string {
+  if (options.masterKey) return options.masterKey
+  if (process.env.JAPROXY_MASTER_KEY) return process.env.JAPROXY_MASTER_KEY
+  if (process.env.CREDENTIALS_DIRECTORY)
+    return join(process.env.CREDENTIALS_DIRECTORY, masterKeyFileName)
+  return join(dirname(storePath(options)), masterKeyFileName)
+}
+
+/** Who is making a change, for the audit trail. */
+export function actor(via: 'cli' | 'tui'): string {
+  let name = 'unknown'
+  try {
+    name = userInfo().username
+  } catch {
+    name = process.env.USER ?? 'unknown'
+  }
+  return `${name} (${via})`
+}
+
+/** Opens the existing store for a command. */
+export function openForCommand(options: GlobalOptions): Store {
+  return openStore(storePath(options))
+}

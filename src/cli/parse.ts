@@ -1,0 +1,37 @@
+/** Parsers for option values; each throws a UserError that says what a good value looks like. */
+import { InvalidArgumentError } from 'commander'
+
+/** Parses a duration like `500ms`, `30s`, `5m`, `2h`, `90d` (or plain milliseconds). */
+export function parseDuration(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(text.trim())
+  if (!match)
+    throw new InvalidArgumentError(`"${text}" is not a duration (like 500ms, 30s, 5m, 2h, 90d)`)
+  const factor = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[match[2] ?? 'ms']!
+  return Math.round(Number(match[1]) * factor)
+}
+
+/** Parses an expiry: a date (`2027-01-31`, UTC midnight), a timestamp, or a duration from now. */
+export function parseExpiry(text: string, now = Date.now()): number {
+  if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
+    const at = Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text)
+    if (Number.isNaN(at))
+      throw new InvalidArgumentError(`"${text}" is not a date (like 2027-01-31)`)
+    return at
+  }
+  return now + parseDuration(text)
+}
+
+/** Parses `host:port` or `[v6]:port` for a listener. */
+export function parseListen(text: string): { hostname: string; port: number } {
+  const match = /^(?:\[([0-9a-fA-F:.]+)\]|([^:\s]+)):(\d{1,5})$/.exec(text.trim())
+  const port = Number(match?.[3])
+  if (!match || port > 65535) {
+    throw new InvalidArgumentError(`"${text}" is not host:port (like 127.0.0.1:8443 or [::1]:8443)`)
+  }
+  return { hostname: match[1] ?? match[2]!, port }
+}
+
+/** Collects a repeatable option into a list. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value]
+}

@@ -1,0 +1,50 @@
+/** The command line: one commander command per file under commands/. */
+import { Command } from 'commander'
+import * as allowAdd from './commands/allow-add.ts'
+import * as allowList from './commands/allow-list.ts'
+import * as allowRemove from './commands/allow-remove.ts'
+import * as credentialList from './commands/credential-list.ts'
+import * as credentialSet from './commands/credential-set.ts'
+import * as demo from './commands/demo.ts'
+import * as init from './commands/init.ts'
+import * as keyCreate from './commands/key-create.ts'
+import * as keyExpire from './commands/key-expire.ts'
+import * as keyList from './commands/key-list.ts'
+import * as keyRevoke from './commands/key-revoke.ts'
+import * as log from './commands/log.ts'
+import * as routeAdd from './commands/route-add.ts'
+import * as routeExplain from './commands/route-explain.ts'
+import * as routeList from './commands/route-list.ts'
+import * as routeRemove from './commands/route-remove.ts'
+import * as routeSet from './commands/route-set.ts'
+import * as serve from './commands/serve.ts'
+import * as tui from './commands/tui.ts'
+import { version } from '../version.ts'
+
+/** Builds the whole command tree. */
+export function buildProgram(): Command {
+  const program = new Command('japroxy')
+    .description('Security gateway between Jira Align and an on-premises Jira Data Center')
+    .version(version.text, '-V, --version')
+    .option('--db PATH', 'the store file (default $JAPROXY_DB, else /var/lib/japroxy/japroxy.db)')
+    .option(
+      '--master-key PATH',
+      'the master key file (default beside the store, or the systemd credential)',
+    )
+    .showHelpAfterError('(add --help for usage)')
+    .enablePositionalOptions(false)
+  init.register(program)
+  const route = program.command('route').description('routes: base path → Jira upstream')
+  for (const command of [routeAdd, routeList, routeSet, routeRemove, routeExplain])
+    command.register(route)
+  const credential = program
+    .command('credential')
+    .description('the Jira service credential of a route')
+  for (const command of [credentialSet, credentialList]) command.register(credential)
+  const key = program.command('key').description('API keys Jira Align presents')
+  for (const command of [keyCreate, keyList, keyRevoke, keyExpire]) command.register(key)
+  const allow = program.command('allow').description('the IP allow-list')
+  for (const command of [allowAdd, allowList, allowRemove]) command.register(allow)
+  for (const command of [log, serve, demo, tui]) command.register(program)
+  return program
+}

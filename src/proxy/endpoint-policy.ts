@@ -1,0 +1,186 @@
+/**
+ * Endpoint policy: which method + path pairs a route lets through to Jira.
+ *
+ * A rule reads `allow|deny METHODS PATTERN`. METHODS is `*` or a comma list (`GET,POST`).
+ * PATTERN is exact by default; a `{name}` segment matches exactly one non-empty segment; a
+ * pattern ending in `/**` is a prefix rule and matches that path and everything below it.
+ * Custom rules are evaluated before the profile's; the first rule that matches decides; when
+ * none does, the request is denied. Paths under `/rest/api/latest/` are judged as
+ * `/rest/api/2/` (Jira serves the same resources under both).
+ */
+
+/** One parsed rule. */
+export interface PolicyRule {
+  effect: 'allow' | 'deny'
+  /** Upper-case methods, or undefined for every method. */
+  methods: readonly string[] | undefined
+  pattern: string
+  /** The rule as the admin wrote it (canonical spacing). */
+  text: string
+}
+
+/** A route's policy as stored: a built-in profile plus custom rules evaluated first. */
+export interface EndpointPolicy {
+  profile: 'jira-align' | 'none'
+  rules: readonly string[]
+}
+
+/** What the policy decided and which rule decided it. */
+export interface PolicyDecision {
+  isAllowed: boolean
+  /** The deciding rule's text, or undefined when no rule matched. */
+  rule: string | undefined
+  source: 'custom' | 'profile' | 'default'
+}
+
+/** A compiled policy: `decide` runs per request and never parses. */
+export interface CompiledPolicy {
+  decide(method: string, path: string): PolicyDecision
+}
+
+const jiraAlignMethods = 'GET,POST,PUT,DELETE'
+
+/**
+ * Jira administration endpoints the Jira Align connector never needs; denied before the REST
+ * families are allowed. Each would let a leaked key change who may do what in Jira, or
+ * reconfigure or stall the server.
+ */
+export const jiraAlignDenyRules: readonly string[] = [
+  'deny POST,PUT,DELETE /rest/api/2/user/**',
+  'deny * /rest/api/2/group/**',
+  'deny POST,PUT,DELETE /rest/api/2/groups/**',
+  'deny * /rest/api/2/permissionscheme/**',
+  'deny POST,PUT,DELETE /rest/api/2/role/**',
+  'deny POST,PUT,DELETE /rest/api/2/project/{projectKey}/role/**',
+  'deny * /rest/api/2/applicationrole/**',
+  'deny * /rest/api/2/application-properties/**',
+  'deny * /rest/api/2/settings/**',
+  'deny * /rest/api/2/reindex/**',
+  'deny * /rest/api/2/index/**',
+  'deny * /rest/api/2/upgrade/**',
+  'deny * /rest/api/2/cluster/**',
+  'deny * /rest/api/2/auditing/**',
+  'deny * /rest/api/2/licenseValidator/**',
+  'deny POST,PUT,DELETE /rest/api/2/workflowscheme/**',
+  'deny POST,PUT,DELETE /rest/api/2/screens/**',
+  'deny POST /rest/api/2/field',
+  'deny DELETE /rest/api/2/customFields',
+  'deny POST /rest/api/2/project',
+  'deny PUT,DELETE /rest/api/2/project/{projectKey}',
+]
+
+/** The REST families Jira Align reads and writes. */
+export const jiraAlignAllowRules: readonly string[] = [
+  `allow ${jiraAlignMethods} /rest/api/2/**`,
+  `allow ${jiraAlignMethods} /rest/agile/1.0/**`,
+  `allow ${jiraAlignMethods} /rest/greenhopper/1.0/**`,
+]
+
+/** Every rule of a built-in profile, in evaluation order. */
+export function profileRules(profile: EndpointPolicy['profile']): readonly string[] {
+  return profile === 'jira-align' ? [...jiraAlignDenyRules, ...jiraAlignAllowRules] : []
+}
+
+const methodPattern = /^[A-Z]+$/
+const segmentPattern = /^([A-Za-z0-9._~!$&'()*+,=:@%-]+|\{[A-Za-z][A-Za-z0-9_]*\})$/
+
+/** Parses one rule; returns it or a problem text saying what is wrong. */
+export function parseRule(text: string): PolicyRule | string {
+  const parts = text.trim().split(/\s+/)
+  if (parts.length !== 3)
+    return 'a rule is "allow|deny METHODS PATTERN", e.g. "deny DELETE /rest/api/2/issue/{key}"'
+  const [effect, methodText, pattern] = parts as [string, string, string]
+  if (effect !== 'allow' && effect !== 'deny') return `"${effect}" is not allow or deny`
+  let methods: string[] | undefined
+  if (methodText !== '*') {
+    methods = methodText.toUpperCase().split(',')
+    if (methods.some((m) => !methodPattern.test(m)))
+      return `"${methodText}" is not * or a comma list of methods`
+  }
+  const problem = patternProblem(pattern)
+  if (problem) return problem
+  return {
+    effect,
+    methods,
+    pattern,
+    text: `${effect} ${methods ? methods.join(',') : '*'} ${pattern}`,
+  }
+}
+
+function patternProblem(pattern: string): string | undefined {
+  if (!pattern.startsWith('/')) return `pattern "${pattern}" must start with /`
+  const body = pattern.endsWith('/**') ? pattern.slice(0, -3) : pattern
+  if (body === '') return undefined
+  const segments = body.slice(1).split('/')
+  for (const segment of segments) {
+    if (
+      !segmentPattern.test(segment) ||
+      segment === '.' ||
+      segment === '..' ||
+      segment.includes('*')
+    ) {
+      return `pattern "${pattern}" has a bad segment "${segment}" (use literal text, {name}, or end with /**)`
+    }
+  }
+  return undefined
+}
+
+/** Judges `/rest/api/latest/...` as `/rest/api/2/...`. */
+export function policyPath(path: string): string {
+  return path.startsWith('/rest/api/latest/') || path === '/rest/api/latest'
+    ? `/rest/api/2${path.slice('/rest/api/latest'.length)}`
+    : path
+}
+
+type Matcher = (path: string) => boolean
+
+function compilePattern(pattern: string): Matcher {
+  const isPrefix = pattern.endsWith('/**')
+  const body = isPrefix ? pattern.slice(0, -3) : pattern
+  if (!body.includes('{')) {
+    if (!isPrefix) return (path) => path === body
+    const withSlash = `${body}/`
+    return (path) => path === body || path.startsWith(withSlash)
+  }
+  const source = body
+    .split('/')
+    .map((segment) => (segment.startsWith('{') ? '[^/]+' : escapeRegExp(segment)))
+    .join('/')
+  const regex = new RegExp(`^${source}${isPrefix ? '(?:/.*)?' : ''}$`)
+  return (path) => regex.test(path)
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+}
+
+interface CompiledRule {
+  rule: PolicyRule
+  source: 'custom' | 'profile'
+  matches: Matcher
+}
+
+/** Compiles a stored policy; rules were validated when written, so a bad one throws. */
+export function compilePolicy(policy: EndpointPolicy): CompiledPolicy {
+  const compiled: CompiledRule[] = []
+  const add = (texts: readonly string[], source: CompiledRule['source']) => {
+    for (const text of texts) {
+      const rule = parseRule(text)
+      if (typeof rule === 'string') throw new Error(`invalid stored rule "${text}": ${rule}`)
+      compiled.push({ rule, source, matches: compilePattern(rule.pattern) })
+    }
+  }
+  add(policy.rules, 'custom')
+  add(profileRules(policy.profile), 'profile')
+  return {
+    decide(method, path) {
+      const judged = policyPath(path)
+      for (const { rule, source, matches } of compiled) {
+        if (rule.methods && !rule.methods.includes(method)) continue
+        if (!matches(judged)) continue
+        return { isAllowed: rule.effect === 'allow', rule: rule.text, source }
+      }
+      return { isAllowed: false, rule: undefined, source: 'default' }
+    },
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Step 9: forward. Prepares the upstream request headers and sends it, streaming the body both
+ * ways, never decompressing, with a timeout only on the wait for response headers.
+ */
+import { clientOnly, stripHopByHop } from './hop-headers.ts'
+import { ProxyError } from './errors.ts'
+import type { RequestContext } from './request-context.ts'
+import type { RouteRuntime } from './snapshot.ts'
+
+/**
+ * Rewrites the client's headers in place into the upstream's: strips hop-by-hop fields and
+ * everything in `clientOnly` and `X-Forwarded-*`, then sets japroxy's forwarding fields and
+ * injects the credential last, so nothing the client sent can remove or shadow it.
+ */
+export function prepareUpstreamHeaders(
+  headers: Headers,
+  ctx: RequestContext,
+  route: RouteRuntime,
+  proto: 'http' | 'https',
+  credential: string | undefined,
+): void {
+  stripHopByHop(headers)
+  for (const name of clientOnly) headers.delete(name)
+  const forwarded: string[] = []
+  for (const name of headers.keys()) if (name.startsWith('x-forwarded-')) forwarded.push(name)
+  for (const name of forwarded) headers.delete(name)
+  headers.set('x-forwarded-for', ctx.clientIp)
+  headers.set('x-forwarded-proto', proto)
+  if (route.publicHost) headers.set('x-forwarded-host', route.publicHost)
+  if (credential) headers.set('authorization', credential)
+}
+
+/** Sends the request upstream; maps refusal/reset to 502, header timeout to 504. */
+export async function sendUpstream(
+  req: Request,
+  headers: Headers,
+  ctx: RequestContext,
+  route: RouteRuntime,
+): Promise<Response> {
+  const url = route.upstreamPrefix + ctx.rest + ctx.query
+  const timer = new AbortController()
+  const timeout = setTimeout(() => timer.abort(), route.headerTimeoutMs)
+  const hasBody = req.body !== null && ctx.method !== 'GET' && ctx.method !== 'HEAD'
+  try {
+    return await fetch(url, {
+      method: ctx.method,
+      headers,
+      body: hasBody ? req.body : undefined,
+      redirect: 'manual',
+      decompress: false,
+      signal: AbortSignal.any([req.signal, timer.signal]),
+      tls: route.upstreamCa ? { ca: route.upstreamCa } : undefined,
+    } as RequestInit)
+  } catch (error) {
+    if (req.signal.aborted)
+      throw new ProxyError(499, 'Client went away.', 'client_gone', { cause: error })
+    if (timer.signal.aborted) {
+      throw new ProxyError(504, 'Jira did not answer in time.', 'upstream_timeout', {
+        cause: error,
+      })
+    }
+    throw new ProxyError(502, 'Jira could not be reached.', 'upstream_unreachable', {
+      cause: error,
+    })
+  } finally {
+    clearTimeout(timeout)
+  }
+}

@@ -1,0 +1,70 @@
+/**
+ * Request records, written off the hot path: queued in memory and committed in batches, with
+ * each key's last-used time. When the store cannot take them (locked, read-only, full), the
+ * batch is dropped and counted; requests are never held up by the store.
+ */
+import { recordBatchMax, recordFlushMs, recordQueueMax } from '../defaults.ts'
+import type { Store } from '../../store/db.ts'
+import { touchApiKeys } from '../../store/keys.ts'
+import { insertRequestRecords, type RequestRecord } from '../../store/request-records.ts'
+import { errorText, type Logger } from '../log/logger.ts'
+
+/** Batches request records into the store. */
+export class Recorder {
+  private queue: RequestRecord[] = []
+  private lastUsed = new Map<string, number>()
+  private timer: ReturnType<typeof setInterval> | undefined
+  /** Records dropped because the queue was full or the store refused a batch. */
+  dropped = 0
+  written = 0
+
+  constructor(
+    private readonly db: Store,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Starts the flush timer. */
+  start(): void {
+    this.timer = setInterval(() => this.flush(), recordFlushMs)
+  }
+
+  /** Queues one record; drops it (and counts) when the queue is full. */
+  add(record: RequestRecord): void {
+    if (this.queue.length >= recordQueueMax) {
+      this.dropped++
+      return
+    }
+    this.queue.push(record)
+    if (record.keyId && record.auth === 'ok') this.lastUsed.set(record.keyId, record.ts)
+    if (this.queue.length >= recordBatchMax) this.flush()
+  }
+
+  /** Writes what is queued in one transaction. */
+  flush(): void {
+    if (this.queue.length === 0) return
+    const batch = this.queue
+    const lastUsed = this.lastUsed
+    this.queue = []
+    this.lastUsed = new Map()
+    try {
+      this.db.transaction(() => {
+        insertRequestRecords(this.db, batch)
+        touchApiKeys(this.db, lastUsed)
+      })()
+      this.written += batch.length
+    } catch (error) {
+      this.dropped += batch.length
+      this.logger.log('warn', 'request records dropped: the store did not take them', {
+        dropped: batch.length,
+        droppedTotal: this.dropped,
+        error: errorText(error),
+      })
+    }
+  }
+
+  /** Stops the timer and writes what is left. */
+  stop(): void {
+    if (this.timer) clearInterval(this.timer)
+    this.flush()
+  }
+}

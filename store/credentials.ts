@@ -1,0 +1,105 @@
+/**
+ * Credentials: the Jira service account's user + password (sent as Basic) or personal access
+ * token (sent as Bearer), sealed to the store's public key. Writing needs no master key.
+ */
+import { applyChange, readMeta, type Store, StoreError, ValidationError } from './db.ts'
+import { decodePublicKey, type MasterKey, seal, toBase64, unseal } from './seal.ts'
+import { getRoute } from './routes.ts'
+
+/** A credential in clear, only ever held in memory. */
+export type CredentialSecret =
+  | { kind: 'basic'; username: string; password: string }
+  | { kind: 'bearer'; token: string }
+
+/** What may be shown about a credential: never its value. */
+export interface CredentialInfo {
+  route: string
+  kind: 'basic' | 'bearer'
+  setAt: number
+  setBy: string
+}
+
+/** Checks a credential before sealing; returns every problem (never echoing the secret). */
+export function validateCredential(secret: CredentialSecret): string[] {
+  const problems: string[] = []
+  if (secret.kind === 'basic') {
+    if (!secret.username || /[:\r\n]/.test(secret.username)) {
+      problems.push('credential.username: give the Jira user name (no colon or line break)')
+    }
+    if (!secret.password) problems.push('credential.password: is empty')
+    if (/[\r\n]/.test(secret.password)) problems.push('credential.password: has a line break')
+  } else if (!/^[\x21-\x7e]+$/.test(secret.token)) {
+    problems.push('credential.token: is empty or has spaces or non-ASCII characters')
+  }
+  return problems
+}
+
+/** The store's public key, for sealing. */
+export function storePublicKey(db: Store): Uint8Array {
+  const text = readMeta(db, 'public_key')
+  if (!text) throw new StoreError('store has no public key', 'run `japroxy init` on a new store')
+  return decodePublicKey(text)
+}
+
+/** Seals and stores a route's credential, replacing any earlier one. */
+export function setCredential(
+  db: Store,
+  actor: string,
+  routeName: string,
+  secret: CredentialSecret,
+): void {
+  const problems = validateCredential(secret)
+  if (problems.length) throw new ValidationError(problems)
+  const route = getRoute(db, routeName)
+  const sealed = seal(storePublicKey(db), JSON.stringify(secret))
+  const detail = {
+    kind: secret.kind,
+    ...(secret.kind === 'basic' ? { username: secret.username } : {}),
+  }
+  applyChange(db, { actor, action: 'credential.set', target: routeName, detail }, () => {
+    db.query(
+      `INSERT INTO credentials (route_id, kind, sealed, set_at, set_by) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT(route_id) DO UPDATE SET kind = excluded.kind, sealed = excluded.sealed,
+       set_at = excluded.set_at, set_by = excluded.set_by`,
+    ).run(route.id, secret.kind, sealed, Date.now(), actor)
+  })
+}
+
+/** Removes a route's credential. */
+export function clearCredential(db: Store, actor: string, routeName: string): void {
+  const route = getRoute(db, routeName)
+  applyChange(db, { actor, action: 'credential.clear', target: routeName }, () => {
+    db.query('DELETE FROM credentials WHERE route_id = ?').run(route.id)
+  })
+}
+
+/** What can be shown about every credential. */
+export function listCredentials(db: Store): CredentialInfo[] {
+  return db
+    .query(
+      `SELECT r.name AS route, c.kind, c.set_at AS setAt, c.set_by AS setBy
+       FROM credentials c JOIN routes r ON r.id = c.route_id ORDER BY r.name`,
+    )
+    .all() as CredentialInfo[]
+}
+
+/** Unseals every credential into the `Authorization` value to inject, by route id. */
+export function unsealCredentials(db: Store, key: MasterKey): Map<number, string> {
+  const rows = db.query('SELECT route_id, sealed FROM credentials').all() as {
+    route_id: number
+    sealed: Uint8Array
+  }[]
+  const headers = new Map<number, string>()
+  for (const row of rows) {
+    const secret = JSON.parse(unseal(key, row.sealed)) as CredentialSecret
+    headers.set(row.route_id, authorizationValue(secret))
+  }
+  return headers
+}
+
+/** The `Authorization` header value for a credential. */
+export function authorizationValue(secret: CredentialSecret): string {
+  return secret.kind === 'basic'
+    ? `Basic ${toBase64(`${secret.username}:${secret.password}`)}`
+    : `Bearer ${secret.token}`
+}

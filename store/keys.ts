@@ -1,0 +1,221 @@
+/**
+ * API keys: generated here with 256 bits of randomness, shown once, stored only as a SHA-256
+ * hash. The `keyId` inside the key is public: it is what logs and screens show.
+ */
+import { randomBytes } from 'node:crypto'
+import { applyChange, type Store, StoreError, ValidationError } from './db.ts'
+import { getRoute } from './routes.ts'
+
+/** An API key's stored metadata (never the key itself). */
+export interface ApiKey {
+  id: number
+  keyId: string
+  name: string
+  routes: string[]
+  createdAt: number
+  expiresAt: number | undefined
+  revokedAt: number | undefined
+  lastUsedAt: number | undefined
+}
+
+/** A key's state at a moment. */
+export type KeyStatus = 'active' | 'expired' | 'revoked'
+
+const keyPrefix = 'jpx'
+const keyIdAlphabet = 'abcdefghijkmnpqrstuvwxyz23456789'
+const namePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
+
+/** SHA-256 of a key, hex; the only form of a key the store holds. */
+export function hashApiKey(apiKey: string): string {
+  return new Bun.CryptoHasher('sha256').update(apiKey).digest('hex')
+}
+
+function newKeyId(): string {
+  const bytes = randomBytes(10)
+  let id = ''
+  for (const byte of bytes) id += keyIdAlphabet[byte % keyIdAlphabet.length]
+  return id
+}
+
+/** Generates a key `jpx_<keyId>_<43 chars>`: 256 random bits after the public keyId. */
+export function generateApiKey(): { apiKey: string; keyId: string } {
+  const keyId = newKeyId()
+  const secret = randomBytes(32).toString('base64url')
+  return { apiKey: `${keyPrefix}_${keyId}_${secret}`, keyId }
+}
+
+/** The status of a key at `now`. */
+export function keyStatus(key: ApiKey, now = Date.now()): KeyStatus {
+  if (key.revokedAt !== undefined) return 'revoked'
+  if (key.expiresAt !== undefined && key.expiresAt <= now) return 'expired'
+  return 'active'
+}
+
+/** Checks a new key's name, routes and expiry; returns every problem. */
+export function validateNewKey(
+  db: Store,
+  name: string,
+  routes: readonly string[],
+  expiresAt: number | undefined,
+): string[] {
+  const problems: string[] = []
+  if (!namePattern.test(name)) {
+    problems.push(`keys.name: "${name}" is not a valid name (letters, digits, . _ -; up to 64)`)
+  } else if (db.query('SELECT 1 FROM api_keys WHERE name = ?').get(name)) {
+    problems.push(`keys.name: a key named "${name}" already exists (choose another)`)
+  }
+  if (routes.length === 0) problems.push('keys.routes: grant at least one route (--route NAME)')
+  for (const route of routes) {
+    if (!db.query('SELECT 1 FROM routes WHERE name = ?').get(route)) {
+      problems.push(`keys.routes: no route named "${route}" (see \`japroxy route list\`)`)
+    }
+  }
+  if (expiresAt !== undefined && (!Number.isFinite(expiresAt) || expiresAt <= Date.now())) {
+    problems.push('keys.expires: must be a date in the future')
+  }
+  return problems
+}
+
+/** Creates a key granted `routes`; returns the full key, which is never stored or shown again. */
+export function createApiKey(
+  db: Store,
+  actor: string,
+  input: { name: string; routes: string[]; expiresAt?: number },
+): { apiKey: string; key: ApiKey } {
+  const problems = validateNewKey(db, input.name, input.routes, input.expiresAt)
+  if (problems.length) throw new ValidationError(problems)
+  const { apiKey, keyId } = generateApiKey()
+  const detail = { keyId, routes: input.routes, expiresAt: input.expiresAt ?? null }
+  const key = applyChange(db, { actor, action: 'key.create', target: input.name, detail }, () => {
+    const row = db
+      .query(
+        'INSERT INTO api_keys (key_id, name, hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?) RETURNING id',
+      )
+      .get(keyId, input.name, hashApiKey(apiKey), Date.now(), input.expiresAt ?? null) as {
+      id: number
+    }
+    for (const route of input.routes) {
+      db.query('INSERT INTO api_key_routes (api_key_id, route_id) VALUES (?, ?)').run(
+        row.id,
+        getRoute(db, route).id,
+      )
+    }
+    return getApiKey(db, input.name)
+  })
+  return { apiKey, key }
+}
+
+interface KeyRow {
+  id: number
+  key_id: string
+  name: string
+  routes: string | null
+  created_at: number
+  expires_at: number | null
+  revoked_at: number | null
+  last_used_at: number | null
+}
+
+const selectKeys = `SELECT k.id, k.key_id, k.name, k.created_at, k.expires_at, k.revoked_at,
+  k.last_used_at, (SELECT group_concat(r.name, ',') FROM api_key_routes g
+    JOIN routes r ON r.id = g.route_id WHERE g.api_key_id = k.id) AS routes
+  FROM api_keys k`
+
+function fromRow(row: KeyRow): ApiKey {
+  return {
+    id: row.id,
+    keyId: row.key_id,
+    name: row.name,
+    routes: row.routes ? row.routes.split(',').sort() : [],
+    createdAt: row.created_at,
+    expiresAt: row.expires_at ?? undefined,
+    revokedAt: row.revoked_at ?? undefined,
+    lastUsedAt: row.last_used_at ?? undefined,
+  }
+}
+
+/** Every key's metadata, by name. */
+export function listApiKeys(db: Store): ApiKey[] {
+  return (db.query(`${selectKeys} ORDER BY k.name`).all() as KeyRow[]).map(fromRow)
+}
+
+/** One key by name or keyId. */
+export function getApiKey(db: Store, nameOrKeyId: string): ApiKey {
+  const row = db
+    .query(`${selectKeys} WHERE k.name = ? OR k.key_id = ?`)
+    .get(nameOrKeyId, nameOrKeyId) as KeyRow | null
+  if (!row) throw new StoreError(`no API key named "${nameOrKeyId}"`, 'see `japroxy key list`')
+  return fromRow(row)
+}
+
+/** Revokes a key at once; a revoked key stays listed for the record. */
+export function revokeApiKey(db: Store, actor: string, nameOrKeyId: string): ApiKey {
+  const key = getApiKey(db, nameOrKeyId)
+  if (key.revokedAt !== undefined) throw new StoreError(`key "${key.name}" is already revoked`)
+  return applyChange(
+    db,
+    { actor, action: 'key.revoke', target: key.name, detail: { keyId: key.keyId } },
+    () => {
+      db.query('UPDATE api_keys SET revoked_at = ? WHERE id = ?').run(Date.now(), key.id)
+      return getApiKey(db, key.name)
+    },
+  )
+}
+
+/** Sets or clears (undefined) a key's expiry. */
+export function setApiKeyExpiry(
+  db: Store,
+  actor: string,
+  nameOrKeyId: string,
+  expiresAt: number | undefined,
+): ApiKey {
+  const key = getApiKey(db, nameOrKeyId)
+  if (expiresAt !== undefined && (!Number.isFinite(expiresAt) || expiresAt <= Date.now())) {
+    throw new ValidationError(['keys.expires: must be a date in the future'])
+  }
+  const detail = { keyId: key.keyId, expiresAt: expiresAt ?? null }
+  return applyChange(db, { actor, action: 'key.expiry', target: key.name, detail }, () => {
+    db.query('UPDATE api_keys SET expires_at = ? WHERE id = ?').run(expiresAt ?? null, key.id)
+    return getApiKey(db, key.name)
+  })
+}
+
+/** Records when keys were last used (called by `serve` in its record batches; no audit). */
+export function touchApiKeys(db: Store, lastUsed: ReadonlyMap<string, number>): void {
+  const update = db.query('UPDATE api_keys SET last_used_at = ? WHERE key_id = ?')
+  for (const [keyId, at] of lastUsed) update.run(at, keyId)
+}
+
+/** A key as `serve` needs it: hash, keyId, granted route ids and validity. */
+export interface KeyGrant {
+  hash: string
+  keyId: string
+  name: string
+  routeIds: number[]
+  expiresAt: number | undefined
+  isRevoked: boolean
+}
+
+/** Every key with its hash, for the snapshot. */
+export function loadKeyGrants(db: Store): KeyGrant[] {
+  const rows = db
+    .query(`SELECT k.hash, k.key_id, k.name, k.expires_at, k.revoked_at,
+      (SELECT group_concat(route_id, ',') FROM api_key_routes WHERE api_key_id = k.id) AS route_ids
+      FROM api_keys k`)
+    .all() as {
+    hash: string
+    key_id: string
+    name: string
+    expires_at: number | null
+    revoked_at: number | null
+    route_ids: string | null
+  }[]
+  return rows.map((row) => ({
+    hash: row.hash,
+    keyId: row.key_id,
+    name: row.name,
+    routeIds: row.route_ids ? row.route_ids.split(',').map(Number) : [],
+    expiresAt: row.expires_at ?? undefined,
+    isRevoked: row.revoked_at !== null,
+  }))
+}

@@ -1,0 +1,278 @@
+/** Routes: one public base path to one upstream, with its timeouts, anonymous paths and policy. */
+import { existsSync } from 'node:fs'
+import { defaultAnonymousPaths, defaultHeaderTimeoutMs, defaultProfile } from '../src/defaults.ts'
+import { type EndpointPolicy, parseRule } from '../src/proxy/endpoint-policy.ts'
+import { parseIp } from './cidr.ts'
+import { applyChange, type Store, StoreError, ValidationError } from './db.ts'
+
+/** A route as stored. */
+export interface Route {
+  id: number
+  name: string
+  basePath: string
+  upstreamUrl: string
+  publicUrl: string | undefined
+  upstreamCaFile: string | undefined
+  headerTimeoutMs: number
+  anonymousPaths: string[]
+  policy: EndpointPolicy
+  createdAt: number
+  updatedAt: number
+}
+
+/** The editable fields of a route. */
+export type RouteFields = Omit<Route, 'id' | 'createdAt' | 'updatedAt'>
+
+/** Options that loosen validation; each one is a decision the admin makes explicitly. */
+export interface RouteRules {
+  /** Allows `http://` upstreams that are not on loopback. */
+  isPlainHttpAllowed?: boolean
+}
+
+/** Fills in defaults for a new route. */
+export function newRouteFields(
+  fields: Pick<RouteFields, 'name' | 'basePath' | 'upstreamUrl'> & Partial<RouteFields>,
+): RouteFields {
+  return {
+    publicUrl: undefined,
+    upstreamCaFile: undefined,
+    headerTimeoutMs: defaultHeaderTimeoutMs,
+    anonymousPaths: [...defaultAnonymousPaths],
+    policy: { profile: defaultProfile, rules: [] },
+    ...fields,
+  }
+}
+
+const namePattern = /^[a-z0-9][a-z0-9-]{0,62}$/
+const basePathPattern = /^(\/[A-Za-z0-9._~-]+)+$/
+
+/**
+ * Checks a route against the rules and the other routes; returns every problem as
+ * `routes.NAME.field: problem (what to do)`. Pure apart from checking the CA file exists.
+ */
+export function validateRoute(
+  fields: RouteFields,
+  others: readonly Route[],
+  rules: RouteRules = {},
+): string[] {
+  const at = `routes.${fields.name || '?'}`
+  const problems: string[] = []
+  if (!namePattern.test(fields.name)) {
+    problems.push(
+      `${at}.name: "${fields.name}" is not a valid name (lower-case letters, digits, -)`,
+    )
+  }
+  if (others.some((r) => r.name === fields.name)) {
+    problems.push(`${at}.name: a route named "${fields.name}" already exists (choose another)`)
+  }
+  if (!basePathPattern.test(fields.basePath) || /\/\.\.?(\/|$)/.test(fields.basePath)) {
+    problems.push(
+      `${at}.basePath: "${fields.basePath}" is not a base path (like /jira-prod, no trailing /)`,
+    )
+  }
+  const clash = others.find((r) => r.basePath === fields.basePath)
+  if (clash) problems.push(`${at}.basePath: already used by route "${clash.name}" (choose another)`)
+  problems.push(...upstreamProblems(at, fields.upstreamUrl, rules))
+  if (fields.publicUrl !== undefined) problems.push(...publicUrlProblems(at, fields.publicUrl))
+  if (fields.upstreamCaFile !== undefined && !existsSync(fields.upstreamCaFile)) {
+    problems.push(`${at}.upstreamCaFile: ${fields.upstreamCaFile} does not exist (give a PEM file)`)
+  }
+  if (
+    !Number.isInteger(fields.headerTimeoutMs) ||
+    fields.headerTimeoutMs < 100 ||
+    fields.headerTimeoutMs > 3_600_000
+  ) {
+    problems.push(`${at}.headerTimeoutMs: must be a whole number of ms from 100 to 3600000`)
+  }
+  fields.anonymousPaths.forEach((entry, i) => {
+    const problem = anonymousPathProblem(entry)
+    if (problem) problems.push(`${at}.anonymousPaths[${i}]: ${problem}`)
+  })
+  problems.push(...policyProblems(at, fields.policy))
+  return problems
+}
+
+function upstreamProblems(at: string, text: string, rules: RouteRules): string[] {
+  const url = URL.canParse(text) ? new URL(text) : undefined
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+    return [`${at}.upstreamUrl: "${text}" is not an http(s) URL (like https://jira.internal:8443)`]
+  }
+  if (url.username || url.password) {
+    return [`${at}.upstreamUrl: must not hold a user or password (use \`japroxy credential set\`)`]
+  }
+  if (url.search || url.hash) return [`${at}.upstreamUrl: must not have a query or fragment`]
+  if (url.protocol === 'http:' && !rules.isPlainHttpAllowed && !isLoopbackHost(url.hostname)) {
+    return [
+      `${at}.upstreamUrl: plain http is only allowed to loopback (use https, or --allow-plain-http)`,
+    ]
+  }
+  return []
+}
+
+/** Whether a URL host names the loopback interface. */
+export function isLoopbackHost(hostname: string): boolean {
+  if (hostname === 'localhost') return true
+  const ip = parseIp(hostname)
+  if (!ip) return false
+  return ip.family === 4 ? ip.value >>> 24 === 127 : ip.value === 1n
+}
+
+function publicUrlProblems(at: string, text: string): string[] {
+  const url = URL.canParse(text) ? new URL(text) : undefined
+  if (
+    !url ||
+    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
+    url.username ||
+    url.search
+  ) {
+    return [
+      `${at}.publicUrl: "${text}" is not a plain http(s) URL (like https://japroxy.example.com)`,
+    ]
+  }
+  if (url.pathname !== '/') {
+    return [
+      `${at}.publicUrl: give the origin only (like https://japroxy.example.com); the base path is added`,
+    ]
+  }
+  return []
+}
+
+/** Checks one anonymous path entry (`METHOD /exact/path`); undefined when fine. */
+export function anonymousPathProblem(entry: string): string | undefined {
+  const match = /^([A-Z]+) (\/[A-Za-z0-9._~!$&'()*+,=:@/-]*)$/.exec(entry)
+  if (!match || match[2]!.includes('//') || /\/\.\.?(\/|$)/.test(match[2]!)) {
+    return `"${entry}" is not "METHOD /exact/path" (like "GET /rest/api/2/serverInfo")`
+  }
+  return undefined
+}
+
+function policyProblems(at: string, policy: EndpointPolicy): string[] {
+  const problems: string[] = []
+  if (policy.profile !== 'jira-align' && policy.profile !== 'none') {
+    problems.push(`${at}.policy.profile: "${policy.profile}" is not jira-align or none`)
+  }
+  policy.rules.forEach((text, i) => {
+    const rule = parseRule(text)
+    if (typeof rule === 'string') problems.push(`${at}.policy.rules[${i}]: ${rule}`)
+  })
+  return problems
+}
+
+interface RouteRow {
+  id: number
+  name: string
+  base_path: string
+  upstream_url: string
+  public_url: string | null
+  upstream_ca_file: string | null
+  header_timeout_ms: number
+  anonymous_paths: string
+  endpoint_policy: string
+  created_at: number
+  updated_at: number
+}
+
+function fromRow(row: RouteRow): Route {
+  return {
+    id: row.id,
+    name: row.name,
+    basePath: row.base_path,
+    upstreamUrl: row.upstream_url,
+    publicUrl: row.public_url ?? undefined,
+    upstreamCaFile: row.upstream_ca_file ?? undefined,
+    headerTimeoutMs: row.header_timeout_ms,
+    anonymousPaths: JSON.parse(row.anonymous_paths),
+    policy: JSON.parse(row.endpoint_policy),
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }
+}
+
+/** Every route, by name. */
+export function listRoutes(db: Store): Route[] {
+  return (db.query('SELECT * FROM routes ORDER BY name').all() as RouteRow[]).map(fromRow)
+}
+
+/** One route by name, or a StoreError listing the names there are. */
+export function getRoute(db: Store, name: string): Route {
+  const row = db.query('SELECT * FROM routes WHERE name = ?').get(name) as RouteRow | null
+  if (!row) {
+    const names = listRoutes(db).map((r) => r.name)
+    throw new StoreError(
+      `no route named "${name}"`,
+      names.length ? `routes are: ${names.join(', ')}` : 'add one with `japroxy route add`',
+    )
+  }
+  return fromRow(row)
+}
+
+function rowValues(fields: RouteFields, now: number): (string | number | null)[] {
+  return [
+    fields.name,
+    fields.basePath,
+    fields.upstreamUrl,
+    fields.publicUrl ?? null,
+    fields.upstreamCaFile ?? null,
+    fields.headerTimeoutMs,
+    JSON.stringify(fields.anonymousPaths),
+    JSON.stringify(fields.policy),
+    now,
+  ]
+}
+
+/** Adds a validated route; throws StoreError listing every problem, writing nothing. */
+export function addRoute(
+  db: Store,
+  actor: string,
+  fields: RouteFields,
+  rules: RouteRules = {},
+): Route {
+  const problems = validateRoute(fields, listRoutes(db), rules)
+  if (problems.length) throw new ValidationError(problems)
+  return applyChange(
+    db,
+    { actor, action: 'route.add', target: fields.name, detail: { ...fields } },
+    () => {
+      const now = Date.now()
+      db.query(
+        `INSERT INTO routes (name, base_path, upstream_url, public_url, upstream_ca_file,
+        header_timeout_ms, anonymous_paths, endpoint_policy, updated_at, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(...rowValues(fields, now), now)
+      return getRoute(db, fields.name)
+    },
+  )
+}
+
+/** Replaces a route's fields (its name stays); validates first. */
+export function updateRoute(
+  db: Store,
+  actor: string,
+  fields: RouteFields,
+  rules: RouteRules = {},
+): Route {
+  const current = getRoute(db, fields.name)
+  const others = listRoutes(db).filter((r) => r.id !== current.id)
+  const problems = validateRoute(fields, others, rules)
+  if (problems.length) throw new ValidationError(problems)
+  return applyChange(
+    db,
+    { actor, action: 'route.set', target: fields.name, detail: { ...fields } },
+    () => {
+      db.query(
+        `UPDATE routes SET name = ?, base_path = ?, upstream_url = ?, public_url = ?,
+        upstream_ca_file = ?, header_timeout_ms = ?, anonymous_paths = ?, endpoint_policy = ?,
+        updated_at = ? WHERE id = ?`,
+      ).run(...rowValues(fields, Date.now()), current.id)
+      return getRoute(db, fields.name)
+    },
+  )
+}
+
+/** Removes a route with its credential, grants and allow-list entries. */
+export function removeRoute(db: Store, actor: string, name: string): void {
+  const route = getRoute(db, name)
+  applyChange(db, { actor, action: 'route.remove', target: name }, () => {
+    db.query('DELETE FROM routes WHERE id = ?').run(route.id)
+  })
+}
