@@ -1,0 +1,185 @@
+/** The admin commands, run as a user runs them: exact output and exit codes (issue #2). */
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { Database } from 'bun:sqlite'
+import { cli } from '../support/cli.ts'
+
+let dir: string
+let db: string
+const run = (args: string[], stdin?: string) => cli([...args, '--db', db], { stdin })
+function auditCount(): number {
+  const handle = new Database(db, { readonly: true })
+  const n = (handle.query('SELECT count(*) AS n FROM audit').get() as { n: number }).n
+  handle.close()
+  return n
+}
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'japroxy-cli-'))
+  db = join(dir, 'japroxy.db')
+})
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+describe('init', () => {
+  test('creates the store and a 0600 master key beside it', () => {
+    const result = run(['init'])
+    expect(result.code).toBe(0)
+    expect(result.stdout).toContain(`created store      ${db}`)
+    expect(statSync(join(dir, 'master.key')).mode & 0o777).toBe(0o600)
+  })
+
+  test('refuses to run twice', () => {
+    const result = run(['init'])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toBe(
+      `error: store already exists: ${db}\n  → japroxy init never overwrites; move it away or use another path\n`,
+    )
+  })
+})
+
+describe('route', () => {
+  test('add with every field wrong prints every problem, writes nothing, exits 1', () => {
+    const before = auditCount()
+    const result = run(['route', 'add', 'Bad Name', '--base-path', 'x/', '--upstream', 'ftp://jira', '--rule', 'let me in'])
+    expect(result.code).toBe(1)
+    expect(result.stdout).toBe('')
+    expect(result.stderr).toBe(
+      [
+        'error: the input has problems; nothing was written:',
+        '  routes.Bad Name.name: "Bad Name" is not a valid name (lower-case letters, digits, -)',
+        '  routes.Bad Name.basePath: "x/" is not a base path (like /jira-prod, no trailing /)',
+        '  routes.Bad Name.upstreamUrl: "ftp://jira" is not an http(s) URL (like https://jira.internal:8443)',
+        '  routes.Bad Name.policy.rules[0]: a rule is "allow|deny METHODS PATTERN", e.g. "deny DELETE /rest/api/2/issue/{key}"',
+        '',
+      ].join('\n'),
+    )
+    expect(auditCount()).toBe(before)
+  })
+
+  test('add, list and set', () => {
+    expect(run(['route', 'add', 'prod', '--base-path', '/jira-prod', '--upstream', 'http://127.0.0.1:9']).stdout).toBe(
+      'added route prod: /jira-prod → http://127.0.0.1:9\n',
+    )
+    expect(run(['route', 'set', 'prod', '--header-timeout', '90s']).code).toBe(0)
+    const list = run(['route', 'list', '--json'])
+    expect(JSON.parse(list.stdout)[0]).toMatchObject({ name: 'prod', headerTimeoutMs: 90000, anonymousPaths: ['GET /rest/api/2/serverInfo'] })
+    const table = run(['route', 'list']).stdout.split('\n')
+    expect(table[0]).toMatch(/^NAME\s+BASE PATH\s+UPSTREAM\s+CREDENTIAL/)
+    expect(table[1]).toMatch(/^prod\s+\/jira-prod\s+http:\/\/127\.0\.0\.1:9\s+not set/)
+  })
+
+  test('a duration that is not one is refused before anything runs', () => {
+    const result = run(['route', 'set', 'prod', '--header-timeout', 'soon'])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('"soon" is not a duration')
+  })
+
+  test('explain says which rule decides', () => {
+    const allowed = run(['route', 'explain', 'prod', 'GET', '/rest/api/latest/issue/DEMO-1'])
+    expect(allowed.code).toBe(0)
+    expect(allowed.stdout).toContain('judged as /rest/api/2/issue/DEMO-1')
+    expect(allowed.stdout).toContain('allowed by rule "allow GET,POST,PUT,DELETE /rest/api/2/**" (profile)')
+    const denied = run(['route', 'explain', 'prod', 'POST', '/rest/api/2/group/user'])
+    expect(denied.code).toBe(3)
+    expect(denied.stdout).toContain('denied with 403 by rule "deny * /rest/api/2/group/**" (profile)')
+  })
+})
+
+describe('credential', () => {
+  test('reads the password from stdin and never prints it', () => {
+    const result = run(['credential', 'set', 'prod', '--user', 'jira-svc'], 'pipe-secret-123\n')
+    expect(result.code).toBe(0)
+    expect(result.stdout).toBe('sealed the password of jira-svc for route prod\n')
+    expect(result.stdout + result.stderr).not.toContain('pipe-secret-123')
+    expect(run(['credential', 'list']).stdout).toMatch(/prod\s+basic/)
+  })
+
+  test('will not take the secret as an argument', () => {
+    const result = run(['credential', 'set', 'prod', '--user', 'svc', '--password', 'x'])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain("unknown option '--password'")
+  })
+
+  test('an empty secret is refused and nothing is written', () => {
+    const before = auditCount()
+    const result = run(['credential', 'set', 'prod', '--token'], '')
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('credential.token: is empty')
+    expect(auditCount()).toBe(before)
+  })
+})
+
+describe('key', () => {
+  let apiKey = ''
+  test('create prints the key once; list shows only its keyId', () => {
+    const result = run(['key', 'create', 'align', '--route', 'prod', '--expires', '90d'])
+    expect(result.code).toBe(0)
+    apiKey = /(jpx_\S+)/.exec(result.stdout)![1]!
+    expect(result.stdout).toContain('This is the only time the key is shown')
+    const list = run(['key', 'list'])
+    expect(list.stdout).not.toContain(apiKey)
+    expect(list.stdout).toContain(apiKey.split('_')[1]!)
+    expect(list.stdout).toMatch(/align\s+prod\s+.*active/)
+  })
+
+  test('create for a route that does not exist says so and writes nothing', () => {
+    const result = run(['key', 'create', 'other', '--route', 'nope'])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('keys.routes: no route named "nope"')
+    expect(run(['key', 'list']).stdout).not.toContain('other')
+  })
+
+  test('revoke marks it revoked', () => {
+    expect(run(['key', 'revoke', 'align']).stdout).toMatch(/^revoked key align/)
+    expect(run(['key', 'list']).stdout).toMatch(/align .*revoked/)
+    expect(run(['key', 'revoke', 'align']).code).toBe(1)
+  })
+})
+
+describe('allow', () => {
+  test('a CIDR with host bits set suggests the right one and writes nothing', () => {
+    const result = run(['allow', 'add', '10.1.2.3/8'])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('did you mean 10.0.0.0/8')
+    expect(run(['allow', 'list']).stdout).toContain('the allow-list is empty')
+  })
+
+  test('add IPv4 and IPv6, global and per route, then remove', () => {
+    expect(run(['allow', 'add', '203.0.113.7', '--note', 'Jira Align egress 1']).stdout).toMatch(/allowed 203\.0\.113\.7\/32 on every route/)
+    expect(run(['allow', 'add', '2001:DB8::/32', '--route', 'prod']).stdout).toMatch(/allowed 2001:db8::\/32 on route prod/)
+    const list = run(['allow', 'list']).stdout
+    expect(list).toMatch(/203\.0\.113\.7\/32\s+global\s+.*Jira Align egress 1/)
+    expect(list).toMatch(/2001:db8::\/32\s+prod/)
+    expect(run(['allow', 'remove', '2001:db8::/32', '--route', 'prod']).code).toBe(0)
+    expect(run(['allow', 'list']).stdout).not.toContain('2001:db8')
+  })
+})
+
+describe('serve', () => {
+  test('refuses to start without the master key, in one clear line', () => {
+    const result = cli(['serve', '--db', db, '--master-key', join(dir, 'missing.key'), '--listen', '127.0.0.1:0'])
+    expect(result.code).toBe(1)
+    expect(result.stderr.split('\n')[0]).toBe(`error: master key file not found: ${join(dir, 'missing.key')}`)
+  })
+
+  test('refuses a store that does not exist', () => {
+    const result = cli(['serve', '--db', join(dir, 'nope.db')])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('store not found')
+  })
+})
+
+test('--help lists every command', () => {
+  const result = cli(['--help'])
+  for (const command of ['init', 'route', 'credential', 'key', 'allow', 'log', 'serve', 'demo', 'tui']) {
+    expect(result.stdout).toMatch(new RegExp(`\\n  ${command}\\b`))
+  }
+})
+
+test('tui without a terminal says so in one line and exits 1', () => {
+  const result = cli(['tui', '--db', db])
+  expect(result.code).toBe(1)
+  expect(result.stderr.split('\n')[0]).toBe('error: japroxy tui needs a terminal (stdin and stdout must be a TTY)')
+})

@@ -1,0 +1,70 @@
+/** Endpoint policy semantics: exact, {param}, prefix, deny, first match wins (issues #2, #7). */
+import { describe, expect, test } from 'bun:test'
+import { compilePolicy, parseRule } from '../../src/proxy/endpoint-policy.ts'
+
+const align = compilePolicy({ profile: 'jira-align', rules: [] })
+
+describe('the jira-align profile', () => {
+  test.each([
+    ['GET', '/rest/api/2/serverInfo'],
+    ['POST', '/rest/api/2/search'],
+    ['PUT', '/rest/api/2/issue/DEMO-1'],
+    ['DELETE', '/rest/api/2/issueLink/10'],
+    ['GET', '/rest/api/latest/myself'],
+    ['POST', '/rest/agile/1.0/sprint/3/issue'],
+    ['GET', '/rest/greenhopper/1.0/rapidviews/list'],
+    ['GET', '/rest/api/2/user/search'],
+    ['GET', '/rest/api/2/project/DEMO'],
+  ])('allows %s %s', (method, path) => {
+    expect(align.decide(method, path).isAllowed).toBe(true)
+  })
+
+  test.each([
+    ['PATCH', '/rest/api/2/issue/DEMO-1'],
+    ['GET', '/rest/api/3/myself'],
+    ['GET', '/secure/admin/ViewApplicationProperties.jspa'],
+    ['POST', '/rest/plugins/1.0/'],
+    ['POST', '/rest/api/2/user'],
+    ['DELETE', '/rest/api/latest/user'],
+    ['GET', '/rest/api/2/group'],
+    ['POST', '/rest/api/2/group/user'],
+    ['PUT', '/rest/api/2/application-properties/jira.title'],
+    ['POST', '/rest/api/2/reindex'],
+    ['POST', '/rest/api/2/project'],
+    ['DELETE', '/rest/api/2/project/DEMO'],
+    ['POST', '/rest/api/2/project/DEMO/role/10002'],
+    ['GET', '/rest/api'],
+    ['GET', '/rest/api/2x/issue'],
+  ])('denies %s %s', (method, path) => {
+    expect(align.decide(method, path).isAllowed).toBe(false)
+  })
+})
+
+describe('custom rules', () => {
+  test('come before the profile; the first match wins', () => {
+    const policy = compilePolicy({ profile: 'jira-align', rules: ['deny DELETE /rest/api/2/issue/{key}'] })
+    expect(policy.decide('DELETE', '/rest/api/2/issue/DEMO-1')).toEqual({
+      isAllowed: false,
+      rule: 'deny DELETE /rest/api/2/issue/{key}',
+      source: 'custom',
+    })
+    expect(policy.decide('DELETE', '/rest/api/2/issue/DEMO-1/comment/1').isAllowed).toBe(true)
+  })
+
+  test('a {param} matches exactly one non-empty segment; exact rules match only themselves', () => {
+    const policy = compilePolicy({ profile: 'none', rules: ['allow GET /a/{id}/b', 'allow * /c'] })
+    expect(policy.decide('GET', '/a/1/b').isAllowed).toBe(true)
+    expect(policy.decide('GET', '/a/1/2/b').isAllowed).toBe(false)
+    expect(policy.decide('GET', '/a//b').isAllowed).toBe(false)
+    expect(policy.decide('POST', '/c').isAllowed).toBe(true)
+    expect(policy.decide('POST', '/c/d').isAllowed).toBe(false)
+    expect(policy.decide('GET', '/d')).toEqual({ isAllowed: false, rule: undefined, source: 'default' })
+  })
+
+  test.each(['allow', 'permit GET /x', 'allow GET x', 'allow GET /a/*/b', 'allow G3T /x', 'allow GET /a/../b'])(
+    'refuses the rule %p',
+    (text) => {
+      expect(typeof parseRule(text)).toBe('string')
+    },
+  )
+})
