@@ -34,10 +34,12 @@ export class UserError extends Error {
 
 /** Prints an error the way its kind asks and returns the exit code. */
 export function reportError(error: unknown): number {
+  // Problems are written by the validators, which never echo a secret value.
+  // Problems come from the validators, which never echo a secret value.
   if (error instanceof ValidationError) {
     warn(
       'error: the input has problems; nothing was written:',
-      ...error.problems.map((p) => `  ${redactText(p)}`),
+      ...error.problems.map((p) => `  ${p}`),
     )
     return 1
   }

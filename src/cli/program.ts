@@ -26,9 +26,9 @@ export function buildProgram(): Command {
   const program = new Command('japroxy')
     .description('Security gateway between Jira Align and an on-premises Jira Data Center')
     .version(version.text, '-V, --version')
-    .option('--db PATH', 'the store file (default $JAPROXY_DB, else /var/lib/japroxy/japroxy.db)')
+    .option('--db <path>', 'the store file (default $JAPROXY_DB, else /var/lib/japroxy/japroxy.db)')
     .option(
-      '--master-key PATH',
+      '--master-key <path>',
       'the master key file (default beside the store, or the systemd credential)',
     )
     .showHelpAfterError('(add --help for usage)')
@@ -46,5 +46,16 @@ export function buildProgram(): Command {
   const allow = program.command('allow').description('the IP allow-list')
   for (const command of [allowAdd, allowList, allowRemove]) command.register(allow)
   for (const command of [log, serve, demo, tui]) command.register(program)
+  addStoreOptions(program)
   return program
+}
+
+/** Lets `--db` and `--master-key` stand anywhere on the line, after the command too. */
+function addStoreOptions(command: Command): void {
+  for (const child of command.commands) {
+    if (child.commands.length > 0) addStoreOptions(child)
+    else if (child.name() !== 'demo') {
+      child.option('--db <path>', 'the store file').option('--master-key <path>', 'the master key file')
+    }
+  }
 }

@@ -51,7 +51,7 @@ describe('route', () => {
         '  routes.Bad Name.name: "Bad Name" is not a valid name (lower-case letters, digits, -)',
         '  routes.Bad Name.basePath: "x/" is not a base path (like /jira-prod, no trailing /)',
         '  routes.Bad Name.upstreamUrl: "ftp://jira" is not an http(s) URL (like https://jira.internal:8443)',
-        '  routes.Bad Name.policy.rules[0]: a rule is "allow|deny METHODS PATTERN", e.g. "deny DELETE /rest/api/2/issue/{key}"',
+        '  routes.Bad Name.policy.rules[0]: "let" is not allow or deny',
         '',
       ].join('\n'),
     )

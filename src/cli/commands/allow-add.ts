@@ -11,8 +11,8 @@ export function register(allow: Command): void {
     .command('add')
     .argument('<cidr>', 'IPv4 or IPv6 address or CIDR block, e.g. 203.0.113.7 or 2001:db8::/48')
     .description('add an allow-list entry (global unless --route)')
-    .option('--route NAME', 'only for this route')
-    .option('--note TEXT', 'why this entry exists, e.g. "Jira Align egress 1"')
+    .option('--route <name>', 'only for this route')
+    .option('--note <text>', 'why this entry exists, e.g. "Jira Align egress 1"')
     .action(
       run((cidr: string, options: { route?: string; note?: string }, command: Command) => {
         const db = openForCommand(command.optsWithGlobals<GlobalOptions>())

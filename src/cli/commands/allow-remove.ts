@@ -11,7 +11,7 @@ export function register(allow: Command): void {
     .command('remove')
     .argument('<entry>', 'entry id (from allow list) or CIDR')
     .description('remove an allow-list entry')
-    .option('--route NAME', 'with a CIDR: the route the entry belongs to (default global)')
+    .option('--route <name>', 'with a CIDR: the route the entry belongs to (default global)')
     .action(
       run((entry: string, options: { route?: string }, command: Command) => {
         const db = openForCommand(command.optsWithGlobals<GlobalOptions>())

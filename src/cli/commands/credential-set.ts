@@ -18,7 +18,7 @@ export function register(credential: Command): void {
     .command('set')
     .argument('<route>', 'route name')
     .description('set the Jira credential for a route; the secret is read from a prompt or stdin')
-    .option('--user NAME', 'Jira user; the password is read from the prompt or stdin (Basic)')
+    .option('--user <name>', 'Jira user; the password is read from the prompt or stdin (Basic)')
     .option('--token', 'a personal access token is read from the prompt or stdin (Bearer)')
     .action(
       run(async (route: string, options: CredentialOptions, command: Command) => {

@@ -40,7 +40,7 @@ export function register(program: Command): void {
     .command('demo')
     .description('run japroxy against a built-in Jira stand-in, with a throwaway store')
     .option(
-      '--listen HOST:PORT',
+      '--listen <host:port>',
       'where the demo proxy listens',
       parseListen,
       parseListen('127.0.0.1:8088'),

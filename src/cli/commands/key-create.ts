@@ -12,8 +12,8 @@ export function register(key: Command): void {
     .command('create')
     .argument('<name>', 'a name for the key, e.g. jira-align-prod')
     .description('create an API key; it is printed once and only its hash is stored')
-    .option('--route NAME', 'grant a route (repeatable)', collect)
-    .option('--expires WHEN', 'expiry: a date (2027-01-31) or a duration (90d)', (v) =>
+    .option('--route <name>', 'grant a route (repeatable)', collect)
+    .option('--expires <when>', 'expiry: a date (2027-01-31) or a duration (90d)', (v) =>
       parseExpiry(v),
     )
     .option('--quiet', 'print only the key (for scripts)')

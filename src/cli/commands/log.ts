@@ -19,7 +19,7 @@ export function register(program: Command): void {
   program
     .command('log')
     .description('show recent request records')
-    .option('-n, --limit N', 'how many', parseLimit, defaultLogLimit)
+    .option('-n, --limit <n>', 'how many', parseLimit, defaultLogLimit)
     .option('--json', 'one JSON object per line')
     .action(
       run((options: { limit: number; json?: boolean }, command: Command) => {

@@ -20,21 +20,21 @@ export interface RouteOptions {
 /** Adds the route options to a command. */
 export function addRouteOptions(command: Command): Command {
   return command
-    .option('--base-path PATH', 'public base path, e.g. /jira-prod')
-    .option('--upstream URL', 'private Jira URL, e.g. https://jira.internal:8443')
-    .option('--public-url URL', 'how clients reach japroxy, e.g. https://japroxy.example.com')
-    .option('--ca-file FILE', 'PEM file of the CA that signed the upstream certificate')
+    .option('--base-path <path>', 'public base path, e.g. /jira-prod')
+    .option('--upstream <url>', 'private Jira URL, e.g. https://jira.internal:8443')
+    .option('--public-url <url>', 'how clients reach japroxy, e.g. https://japroxy.example.com')
+    .option('--ca-file <file>', 'PEM file of the CA that signed the upstream certificate')
     .option(
-      '--header-timeout DURATION',
+      '--header-timeout <duration>',
       'wait for Jira response headers (bodies have no limit)',
       parseDuration,
     )
-    .option('--anonymous "METHOD /path"', 'request forwarded without a key (repeatable)', collect)
+    .option('--anonymous <"METHOD /path">', 'request forwarded without a key (repeatable)', collect)
     .addOption(
-      new Option('--profile NAME', 'built-in endpoint profile').choices(['jira-align', 'none']),
+      new Option('--profile <name>', 'built-in endpoint profile').choices(['jira-align', 'none']),
     )
     .option(
-      '--rule "allow|deny METHODS PATTERN"',
+      '--rule <"allow|deny METHODS PATTERN">',
       'custom endpoint rule, before the profile (repeatable)',
       collect,
     )

@@ -11,7 +11,7 @@ export function register(route: Command): void {
     .command('remove')
     .argument('<name>', 'route name')
     .description('remove a route with its credential, key grants and allow-list entries')
-    .option('--confirm NAME', 'repeat the route name to confirm')
+    .option('--confirm <name>', 'repeat the route name to confirm')
     .action(
       run((name: string, options: { confirm?: string }, command: Command) => {
         if (options.confirm !== name) {

@@ -56,15 +56,15 @@ export function register(program: Command): void {
     .command('serve')
     .description('run the proxy')
     .option(
-      '--listen HOST:PORT',
+      '--listen <host:port>',
       'where to listen (loopback unless you say otherwise)',
       parseListen,
       parseListen(defaultListen),
     )
-    .option('--tls-cert FILE', 'PEM certificate (chain) for inbound TLS')
-    .option('--tls-key FILE', 'PEM private key for inbound TLS')
+    .option('--tls-cert <file>', 'PEM certificate (chain) for inbound TLS')
+    .option('--tls-key <file>', 'PEM private key for inbound TLS')
     .addOption(
-      new Option('--log-level LEVEL', 'least severe level logged')
+      new Option('--log-level <level>', 'least severe level logged')
         .choices(['debug', 'info', 'warn', 'error'])
         .default('info'),
     )

@@ -1,0 +1,126 @@
+/**
+ * Test harness for the console: a real store in a temp dir, the App rendered by
+ * ink-testing-library at 80×24, named keys, and waiting for a frame instead of sleeping.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { stripVTControlCharacters } from 'node:util'
+import { render } from 'ink-testing-library'
+import type { Store } from '../../store/db.ts'
+import { initStore } from '../../store/init.ts'
+import { addRoute, newRouteFields } from '../../store/routes.ts'
+import { sodiumReady } from '../../store/seal.ts'
+import { App } from '../../tui/App.tsx'
+import type { ScreenId } from '../../tui/screen-list.ts'
+
+/** The actor the tests act as. */
+export const testActor = 'tester (tui)'
+
+/** A store in a temp dir. */
+export interface TestStore {
+  db: Store
+  dir: string
+  dbPath: string
+  close: () => void
+}
+
+/** Creates a store (and master key) in a new temp dir. */
+export async function makeStore(): Promise<TestStore> {
+  await sodiumReady()
+  const dir = mkdtempSync(join(tmpdir(), 'japroxy-tui-'))
+  const dbPath = join(dir, 'japroxy.db')
+  const db = initStore(dbPath, join(dir, 'master.key'), 'test')
+  return {
+    db,
+    dir,
+    dbPath,
+    close: () => {
+      db.close()
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+}
+
+/** Adds a route to the store with defaults, on loopback. */
+export function addTestRoute(db: Store, name: string, basePath = `/${name}`): void {
+  addRoute(db, 'test', newRouteFields({ name, basePath, upstreamUrl: 'http://127.0.0.1:9/' }))
+}
+
+/** Keys by name, as a terminal sends them. */
+export const keys = {
+  ENTER: '\r',
+  ESC: '\u001b',
+  TAB: '\t',
+  SHIFT_TAB: '\u001b[Z',
+  UP: '\u001b[A',
+  DOWN: '\u001b[B',
+  BACKSPACE: '\u007f',
+  CTRL_U: '\u0015',
+} as const
+
+/** A key name from `keys`. */
+export type KeyName = keyof typeof keys
+
+/** Strips colours and the trailing spaces of every line. */
+export function plain(frame: string): string {
+  return stripVTControlCharacters(frame)
+    .split('\n')
+    .map((line) => line.trimEnd())
+    .join('\n')
+    .trimEnd()
+}
+
+/** Replaces dates and times so frames can be compared as snapshots. */
+export function timeless(frame: string): string {
+  return frame
+    .replace(/\d{4}-\d\d-\d\d \d\d:\d\d/g, 'YYYY-MM-DD HH:MM')
+    .replace(/\d{4}-\d\d-\d\d/g, 'YYYY-MM-DD')
+    .replace(/\b\d\d:\d\d:\d\d\b/g, 'HH:MM:SS')
+}
+
+/** A rendered console. */
+export interface Console {
+  /** The last frame, plain. */
+  frame: () => string
+  /** Every frame written so far, plain (to prove a secret never appeared). */
+  frames: () => string[]
+  press: (...names: KeyName[]) => void
+  type: (text: string) => void
+  /** Waits (bounded) until `predicate` holds for the last frame; returns that frame. */
+  waitFor: (predicate: (frame: string) => boolean, timeoutMs?: number) => Promise<string>
+  resize: (columns: number, rows: number) => void
+  unmount: () => void
+}
+
+/** Renders the App on `db` at 80×24, polling the store every 30 ms. */
+export function renderConsole(db: Store, initialScreen?: ScreenId): Console {
+  const tree = <App db={db} actor={testActor} pollMs={30} initialScreen={initialScreen} />
+  const instance = render(tree)
+  const resize = (columns: number, rows: number) => {
+    Object.defineProperty(instance.stdout, 'columns', { value: columns, configurable: true })
+    Object.defineProperty(instance.stdout, 'rows', { value: rows, configurable: true })
+    instance.stdout.emit('resize')
+  }
+  resize(80, 24)
+  instance.rerender(tree)
+  const frame = () => plain(instance.lastFrame() ?? '')
+  return {
+    frame,
+    frames: () => instance.frames.map(plain),
+    press: (...names) => {
+      for (const name of names) instance.stdin.write(keys[name])
+    },
+    type: (text) => instance.stdin.write(text),
+    waitFor: async (predicate, timeoutMs = 3000) => {
+      const deadline = Date.now() + timeoutMs
+      while (Date.now() < deadline) {
+        if (predicate(frame())) return frame()
+        await Bun.sleep(10)
+      }
+      throw new Error(`timed out waiting for the frame; the last one was:\n${frame()}`)
+    },
+    resize,
+    unmount: () => instance.unmount(),
+  }
+}

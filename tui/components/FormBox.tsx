@@ -1,0 +1,48 @@
+/** An open form: the fields typed so far, the one being typed with its live check, and errors. */
+import { Box, Text } from 'ink'
+import type { Form, FormSpec } from '../hooks/use-form.ts'
+import { ErrorBox } from './ErrorBox.tsx'
+
+/** Props of FormBox. */
+export interface FormBoxProps {
+  form: Form & { spec: FormSpec }
+}
+
+function shown(value: string, isMasked: boolean | undefined): string {
+  return isMasked ? '•'.repeat(value.length) : value
+}
+
+/** Renders the form in a box. */
+export function FormBox({ form }: FormBoxProps) {
+  const { spec, step, values, input } = form
+  const field = spec.fields[step]!
+  const problem = field.check?.(input.value, values)
+  const preview = problem ? [] : (field.preview?.(input.value, values) ?? [])
+  const isLast = step === spec.fields.length - 1
+  return (
+    <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1}>
+      <Text bold>{spec.title}</Text>
+      {spec.note ? <Text dimColor>{spec.note}</Text> : null}
+      {spec.fields.slice(0, step).map((done) => (
+        <Text key={done.name} dimColor wrap="truncate">
+          {`${done.label}: ${shown(values[done.name] ?? '', done.isMasked)}`}
+        </Text>
+      ))}
+      <Text wrap="truncate">
+        <Text bold>{`${field.label}: `}</Text>
+        {shown(input.value, field.isMasked)}
+        <Text inverse> </Text>
+      </Text>
+      {field.hint ? <Text dimColor>{field.hint}</Text> : null}
+      {problem && input.value ? <Text color="yellow">{`✗ ${problem}`}</Text> : null}
+      {preview.map((line) => (
+        <Text key={line} color="green" wrap="truncate">
+          {line}
+        </Text>
+      ))}
+      {form.state === 'loading' ? <Text color="cyan">saving…</Text> : null}
+      {form.error ? <ErrorBox error={form.error} /> : null}
+      <Text dimColor>{`Enter ${isLast ? 'submit' : 'next'} · Esc cancel`}</Text>
+    </Box>
+  )
+}

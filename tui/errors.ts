@@ -1,0 +1,46 @@
+/** Turns anything a store call or parser throws into text the TUI shows, with what to do next. */
+
+import { redactText } from '../src/log/redact.ts'
+import { StoreError, ValidationError } from '../store/db.ts'
+
+/** An error as the TUI shows it. */
+export interface ShownError {
+  message: string
+  /** Every problem of invalid input, one per line. */
+  problems: string[]
+  /** What the admin should do next; empty when there is nothing to add. */
+  hint: string
+}
+
+/** Describes an error for the screen; secrets are masked by the one redaction module. */
+export function describeError(error: unknown): ShownError {
+  if (error instanceof ValidationError) {
+    return {
+      message: 'the input has problems; nothing was written',
+      problems: error.problems.map(redactText),
+      hint: error.hint,
+    }
+  }
+  if (error instanceof StoreError) {
+    return { message: redactText(error.message), problems: [], hint: error.hint }
+  }
+  if (error instanceof Error && (error as { code?: string }).code === 'commander.invalidArgument') {
+    return { message: redactText(error.message), problems: [], hint: '' }
+  }
+  const message = error instanceof Error ? error.message : String(error)
+  return {
+    message: `unexpected error: ${redactText(message)}`,
+    problems: [],
+    hint: 'this is a bug in japroxy; please report it (the screen keeps working)',
+  }
+}
+
+/** The problem text of a parser that throws, or undefined when `parse` succeeds. */
+export function problemOf(parse: () => unknown): string | undefined {
+  try {
+    parse()
+    return undefined
+  } catch (error) {
+    return describeError(error).message
+  }
+}

@@ -1,0 +1,65 @@
+/** Formatting for the TUI's tables: times in UTC, ages, sizes, fitting text and status colours. */
+
+const minuteMs = 60_000
+const hourMs = 60 * minuteMs
+const dayMs = 24 * hourMs
+
+/** `YYYY-MM-DD` in UTC, or `-` when there is no time. */
+export function formatDate(ms: number | undefined): string {
+  return ms === undefined ? '-' : new Date(ms).toISOString().slice(0, 10)
+}
+
+/** `YYYY-MM-DD HH:MM` in UTC, or `-` when there is no time. */
+export function formatDateTime(ms: number | undefined): string {
+  return ms === undefined ? '-' : new Date(ms).toISOString().slice(0, 16).replace('T', ' ')
+}
+
+/** `HH:MM:SS` in UTC. */
+export function formatClock(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 19)
+}
+
+/** A short age such as `12s ago`, `5m ago`, `3h ago` or `4d ago`; `never` without a time. */
+export function formatAgo(ms: number | undefined, now: number): string {
+  if (ms === undefined) return 'never'
+  return `${formatSpan(Math.max(0, now - ms))} ago`
+}
+
+/** A short span such as `12s`, `5m`, `3h` or `4d`. */
+export function formatSpan(spanMs: number): string {
+  if (spanMs < minuteMs) return `${Math.floor(spanMs / 1000)}s`
+  if (spanMs < hourMs) return `${Math.floor(spanMs / minuteMs)}m`
+  if (spanMs < dayMs) return `${Math.floor(spanMs / hourMs)}h`
+  return `${Math.floor(spanMs / dayMs)}d`
+}
+
+/** A byte count such as `512 B`, `3.2 kB` or `41.0 MB`. */
+export function formatBytes(bytes: number): string {
+  if (bytes < 1000) return `${bytes} B`
+  if (bytes < 1_000_000) return `${(bytes / 1000).toFixed(1)} kB`
+  return `${(bytes / 1_000_000).toFixed(1)} MB`
+}
+
+/** Cuts `text` to `width` columns (ending in `…` when cut) and pads it with spaces. */
+export function fit(text: string, width: number): string {
+  if (width <= 0) return ''
+  const flat = text.replace(/[\r\n\t]/g, ' ')
+  if (flat.length <= width) return flat.padEnd(width)
+  return `${flat.slice(0, width - 1)}…`
+}
+
+/** The colour of an HTTP status by class: 2xx green, 3xx cyan, 4xx yellow, 5xx red. */
+export function statusColor(status: number): 'green' | 'cyan' | 'yellow' | 'red' | 'white' {
+  if (status >= 500) return 'red'
+  if (status >= 400) return 'yellow'
+  if (status >= 300) return 'cyan'
+  if (status >= 200) return 'green'
+  return 'white'
+}
+
+/** The first row to show so that `selected` stays visible in a window of `size` rows. */
+export function windowStart(length: number, selected: number, size: number): number {
+  if (length <= size) return 0
+  const start = Math.max(0, selected - Math.floor(size / 2))
+  return Math.min(start, length - size)
+}

@@ -1,0 +1,94 @@
+/**
+ * The Live requests screen's state: follow or pause, the filter typed after `/`, the selected
+ * request and its detail. Filtering runs over the bounded buffer only when it changed.
+ */
+import { useInput } from 'ink'
+import { useMemo, useState } from 'react'
+import type { RequestRecord } from '../../store/request-records.ts'
+import { type LiveFilter, matchesLiveFilter, parseLiveFilter } from '../live-filter.ts'
+import { useInputLock } from './use-input-lock.ts'
+import { type ListCursor, useListCursor } from './use-list-cursor.ts'
+import type { RequestTail } from './use-request-tail.ts'
+import { type TextInput, useTextInput } from './use-text-input.ts'
+
+/** What the Live screen shows and does. */
+export interface LiveScreen {
+  /** Matching records, newest first. */
+  visible: RequestRecord[]
+  /** How many records are in memory. */
+  held: number
+  isPaused: boolean
+  /** Records that arrived since pausing. */
+  newSincePause: number
+  filter: LiveFilter
+  filterText: string
+  filterInput: TextInput | undefined
+  cursor: ListCursor
+  detail: RequestRecord | undefined
+}
+
+function newestId(records: readonly RequestRecord[]): number {
+  return records[records.length - 1]?.id ?? 0
+}
+
+/** State and keys of the Live screen; keys work only while `isActive`. */
+export function useLiveScreen(tail: RequestTail, isActive: boolean, pageSize: number): LiveScreen {
+  const [frozen, setFrozen] = useState<RequestRecord[] | undefined>()
+  const [filterText, setFilterText] = useState('')
+  const [isFiltering, setIsFiltering] = useState(false)
+  const [isDetail, setIsDetail] = useState(false)
+  // biome-ignore lint/correctness/useExhaustiveDependencies: revision says the buffer changed
+  const all = useMemo(() => tail.records.toArray(), [tail.records, tail.revision])
+  const source = frozen ?? all
+  const filterInput = useTextInput({
+    isActive: isActive && isFiltering,
+    onChange: setFilterText,
+    onSubmit: () => setIsFiltering(false),
+    onCancel: () => setIsFiltering(false),
+  })
+  const filter = useMemo(() => parseLiveFilter(filterText), [filterText])
+  const visible = useMemo(
+    () => source.filter((r) => matchesLiveFilter(r, filter)).reverse(),
+    [source, filter],
+  )
+  const isListActive = isActive && !isFiltering && !isDetail
+  const pause = () => setFrozen((current) => current ?? all)
+  const cursor = useListCursor(visible.length, { isActive: isListActive, pageSize, onMove: pause })
+  useInputLock(isFiltering)
+
+  useInput(
+    (input, key) => {
+      if (input === 'p' || input === ' ') {
+        setFrozen(frozen ? undefined : all)
+        cursor.setIndex(0)
+      } else if (input === '/') {
+        filterInput.setValue(filterText)
+        setIsFiltering(true)
+      } else if (input === 'c') setFilterText('')
+      else if (key.return && visible.length > 0) {
+        pause()
+        setIsDetail(true)
+      }
+    },
+    { isActive: isListActive },
+  )
+
+  useInput(
+    (_input, key) => {
+      if (key.escape || key.return) setIsDetail(false)
+    },
+    { isActive: isActive && isDetail },
+  )
+
+  return {
+    visible,
+    held: all.length,
+    isPaused: frozen !== undefined,
+    newSincePause: frozen ? Math.max(0, newestId(all) - newestId(frozen)) : 0,
+    filter,
+    filterText,
+    filterInput: isFiltering ? filterInput : undefined,
+    cursor,
+    detail: isDetail ? visible[cursor.index] : undefined,
+  }
+}

@@ -1,0 +1,48 @@
+/** One line of typed text: printable keys append, Backspace deletes, Ctrl+U clears. */
+import { type Key, useInput } from 'ink'
+import { useState } from 'react'
+
+/** What a text input reports. */
+export interface TextInputOptions {
+  isActive: boolean
+  initial?: string
+  onChange?: (value: string) => void
+  onSubmit?: (value: string) => void
+  onCancel?: () => void
+}
+
+/** A text input's value and a way to replace it. */
+export interface TextInput {
+  value: string
+  setValue: (value: string) => void
+}
+
+/** The next value after a key press, or undefined when the key does not edit text. */
+export function editText(value: string, input: string, key: Key): string | undefined {
+  if (key.backspace || key.delete) return value.slice(0, -1)
+  if (key.ctrl && input === 'u') return ''
+  if (key.ctrl || key.meta || key.tab || key.escape || key.return) return undefined
+  if (key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return undefined
+  // Pasted text arrives as one string; keep it on one line and drop control characters.
+  const printable = [...input.replace(/[\r\n]+/g, ' ')]
+    .filter((char) => char >= ' ' && char !== '\u007f')
+    .join('')
+  return printable ? value + printable : undefined
+}
+
+/** Takes typed text while `isActive`. */
+export function useTextInput(options: TextInputOptions): TextInput {
+  const [value, setValue] = useState(options.initial ?? '')
+  useInput(
+    (input, key) => {
+      if (key.return) return options.onSubmit?.(value)
+      if (key.escape) return options.onCancel?.()
+      const next = editText(value, input, key)
+      if (next === undefined) return
+      setValue(next)
+      options.onChange?.(next)
+    },
+    { isActive: options.isActive },
+  )
+  return { value, setValue }
+}

@@ -1,0 +1,82 @@
+/**
+ * Per-route request counts in fixed time buckets, fed from the tailed request records, for the
+ * Overview sparklines. Only the newest buckets are kept, so memory is bounded.
+ */
+import type { RequestRecord } from '../store/request-records.ts'
+
+/** How long one sparkline bucket covers. */
+export const statsBucketMs = 30_000
+
+/** How many buckets a sparkline shows (20 × 30 s = the last 10 minutes). */
+export const statsBucketCount = 20
+
+/** The route name used for requests that matched no route. */
+export const noRouteName = '(no route)'
+
+interface Bucket {
+  count: number
+  serverErrors: number
+  denied: number
+}
+
+/** A route's traffic over the window: per-bucket counts (oldest first) and totals. */
+export interface RouteSeries {
+  counts: number[]
+  total: number
+  serverErrors: number
+  denied: number
+}
+
+/** Counts requests per route and bucket, and remembers when Jira last rejected a credential. */
+export class RequestStats {
+  #routes = new Map<string, Map<number, Bucket>>()
+  #rejected = new Map<string, number>()
+
+  /** Counts one record. */
+  add(record: RequestRecord): void {
+    const route = record.route ?? noRouteName
+    const slot = Math.floor(record.ts / statsBucketMs)
+    let buckets = this.#routes.get(route)
+    if (!buckets) {
+      buckets = new Map()
+      this.#routes.set(route, buckets)
+    }
+    let bucket = buckets.get(slot)
+    if (!bucket) {
+      bucket = { count: 0, serverErrors: 0, denied: 0 }
+      buckets.set(slot, bucket)
+      for (const old of buckets.keys()) if (old <= slot - statsBucketCount) buckets.delete(old)
+    }
+    bucket.count++
+    if (record.status >= 500) bucket.serverErrors++
+    if (record.auth === 'denied') bucket.denied++
+    if (record.reason === 'upstream_rejected_credential') {
+      this.#rejected.set(route, Math.max(record.ts, this.#rejected.get(route) ?? 0))
+    }
+  }
+
+  /** The route's buckets ending at the one holding `now`. */
+  series(route: string, now: number): RouteSeries {
+    const last = Math.floor(now / statsBucketMs)
+    const buckets = this.#routes.get(route)
+    const series: RouteSeries = { counts: [], total: 0, serverErrors: 0, denied: 0 }
+    for (let slot = last - statsBucketCount + 1; slot <= last; slot++) {
+      const bucket = buckets?.get(slot)
+      series.counts.push(bucket?.count ?? 0)
+      series.total += bucket?.count ?? 0
+      series.serverErrors += bucket?.serverErrors ?? 0
+      series.denied += bucket?.denied ?? 0
+    }
+    return series
+  }
+
+  /** The route names seen, in first-seen order. */
+  routes(): string[] {
+    return [...this.#routes.keys()]
+  }
+
+  /** When Jira last rejected the route's credential, as seen in the records. */
+  lastRejectedCredential(route: string): number | undefined {
+    return this.#rejected.get(route)
+  }
+}

@@ -1,0 +1,74 @@
+/** Allow-list: global and per-route entries with notes; add, remove, and "would this get in?". */
+import { Box } from 'ink'
+import { ErrorBox } from '../components/ErrorBox.tsx'
+import { FormBox } from '../components/FormBox.tsx'
+import { KeyHints } from '../components/KeyHints.tsx'
+import { LiveBox } from '../components/LiveBox.tsx'
+import { Table } from '../components/Table.tsx'
+import { formatDate } from '../format.ts'
+import { useAllowListScreen } from '../hooks/use-allow-list.ts'
+import { formHeight } from '../hooks/use-form.ts'
+
+/** Props of AllowListScreen. */
+export interface AllowListScreenProps {
+  isActive: boolean
+  width: number
+  height: number
+}
+
+const columns = [
+  { title: 'for', width: 12 },
+  { title: 'address / CIDR', width: 28 },
+  { title: 'added', width: 10 },
+  { title: 'note', width: 'rest' },
+] as const
+
+/** Renders the Allow-list screen. */
+export function AllowListScreen({ isActive, width, height }: AllowListScreenProps) {
+  const { data, cursor, form, test } = useAllowListScreen(isActive, Math.max(1, height - 4))
+  const entries = data.data?.entries ?? []
+  const below = 1 + formHeight(form) + (test ? 4 + test.lines.length : 0) + (data.error ? 4 : 0)
+  return (
+    <Box flexDirection="column">
+      <Table
+        columns={columns}
+        rows={entries.map((e) => ({
+          key: e.id,
+          cells: [
+            { text: e.route ?? 'global', color: e.route ? undefined : 'cyan' },
+            e.cidr,
+            formatDate(e.createdAt),
+            e.note,
+          ],
+        }))}
+        width={width}
+        height={Math.max(2, height - below)}
+        selected={cursor.index}
+        empty="the allow-list is empty: nobody gets in. Press a to add an entry."
+      />
+      {data.error ? <ErrorBox error={data.error} /> : null}
+      {form.spec ? <FormBox form={{ ...form, spec: form.spec }} /> : null}
+      {test ? (
+        <LiveBox
+          title="Would this address get in?"
+          label="Client IP"
+          value={test.input.value}
+          lines={test.lines}
+          hint="answers as you type, as serve would judge it · Esc closes"
+        />
+      ) : null}
+      <KeyHints
+        hints={
+          form.spec || test
+            ? []
+            : [
+                ['↑↓', 'select'],
+                ['a', 'add'],
+                ['d', 'remove'],
+                ['t', 'would this address get in?'],
+              ]
+        }
+      />
+    </Box>
+  )
+}

@@ -1,0 +1,85 @@
+/** Keys: every API key with its status; create (shown once), revoke by typing the name, expiry. */
+import { Box } from 'ink'
+import { type ApiKey, keyStatus } from '../../store/keys.ts'
+import { ErrorBox } from '../components/ErrorBox.tsx'
+import { FormBox } from '../components/FormBox.tsx'
+import { KeyHints } from '../components/KeyHints.tsx'
+import { NewKeyBox } from '../components/NewKeyBox.tsx'
+import { Table, type TableRow } from '../components/Table.tsx'
+import { formatAgo, formatDate } from '../format.ts'
+import { formHeight } from '../hooks/use-form.ts'
+import { useKeysScreen } from '../hooks/use-keys.ts'
+
+/** Props of KeysScreen. */
+export interface KeysScreenProps {
+  isActive: boolean
+  width: number
+  height: number
+}
+
+const columns = [
+  { title: 'keyId', width: 10 },
+  { title: 'name', width: 12 },
+  { title: 'routes', width: 12 },
+  { title: 'created', width: 10 },
+  { title: 'expires', width: 10 },
+  { title: 'last used', width: 9 },
+  { title: 'status', width: 'rest' },
+] as const
+
+const statusColors = { active: 'green', expired: 'yellow', revoked: 'red' } as const
+
+function toRow(key: ApiKey, now: number): TableRow {
+  const status = keyStatus(key, now)
+  return {
+    key: key.id,
+    isDim: status !== 'active',
+    cells: [
+      key.keyId,
+      key.name,
+      key.routes.join(','),
+      formatDate(key.createdAt),
+      key.expiresAt === undefined ? 'never' : formatDate(key.expiresAt),
+      formatAgo(key.lastUsedAt, now),
+      { text: status, color: statusColors[status] },
+    ],
+  }
+}
+
+const newKeyHeight = 8
+
+/** Renders the Keys screen. */
+export function KeysScreen({ isActive, width, height }: KeysScreenProps) {
+  const { keys, cursor, form, newKey } = useKeysScreen(isActive, Math.max(1, height - 4))
+  const now = Date.now()
+  const below = 1 + formHeight(form) + (newKey ? newKeyHeight : 0) + (keys.error ? 4 : 0)
+  return (
+    <Box flexDirection="column">
+      <Table
+        columns={columns}
+        rows={(keys.data ?? []).map((k) => toRow(k, now))}
+        width={width}
+        height={Math.max(2, height - below)}
+        selected={cursor.index}
+        empty="no API keys yet: press n to create one"
+      />
+      {keys.error ? <ErrorBox error={keys.error} /> : null}
+      {form.spec ? <FormBox form={{ ...form, spec: form.spec }} /> : null}
+      {newKey ? <NewKeyBox {...newKey} /> : null}
+      <KeyHints
+        hints={
+          newKey
+            ? [['Enter', 'I have copied the key']]
+            : form.spec
+              ? []
+              : [
+                  ['↑↓', 'select'],
+                  ['n', 'new key'],
+                  ['r', 'revoke'],
+                  ['e', 'expiry'],
+                ]
+        }
+      />
+    </Box>
+  )
+}
