@@ -62,6 +62,8 @@ export function setCredential(
        ON CONFLICT(route_id) DO UPDATE SET kind = excluded.kind, sealed = excluded.sealed,
        set_at = excluded.set_at, set_by = excluded.set_by`,
     ).run(route.id, secret.kind, sealed, Date.now(), actor)
+    // A new credential is the admin's answer to a tripped breaker.
+    db.query('DELETE FROM route_breakers WHERE route_id = ?').run(route.id)
   })
 }
 

@@ -16,6 +16,10 @@ export interface ApiKey {
   expiresAt: number | undefined
   revokedAt: number | undefined
   lastUsedAt: number | undefined
+  /** Requests per minute this key may make, or undefined for no limit. */
+  ratePerMinute: number | undefined
+  /** How many requests may come at once before the rate applies. */
+  rateBurst: number | undefined
 }
 
 /** A key's state at a moment. */
@@ -114,10 +118,12 @@ interface KeyRow {
   expires_at: number | null
   revoked_at: number | null
   last_used_at: number | null
+  rate_per_minute: number | null
+  rate_burst: number | null
 }
 
 const selectKeys = `SELECT k.id, k.key_id, k.name, k.created_at, k.expires_at, k.revoked_at,
-  k.last_used_at, (SELECT group_concat(r.name, ',') FROM api_key_routes g
+  k.last_used_at, k.rate_per_minute, k.rate_burst, (SELECT group_concat(r.name, ',') FROM api_key_routes g
     JOIN routes r ON r.id = g.route_id WHERE g.api_key_id = k.id) AS routes
   FROM api_keys k`
 
@@ -131,6 +137,8 @@ function fromRow(row: KeyRow): ApiKey {
     expiresAt: row.expires_at ?? undefined,
     revokedAt: row.revoked_at ?? undefined,
     lastUsedAt: row.last_used_at ?? undefined,
+    ratePerMinute: row.rate_per_minute ?? undefined,
+    rateBurst: row.rate_burst ?? undefined,
   }
 }
 
@@ -180,6 +188,40 @@ export function setApiKeyExpiry(
   })
 }
 
+/** Sets a key's rate limit (requests per minute and burst), or clears it with undefined. */
+export function setApiKeyRateLimit(
+  db: Store,
+  actor: string,
+  nameOrKeyId: string,
+  limit: { perMinute: number; burst: number } | undefined,
+): ApiKey {
+  const key = getApiKey(db, nameOrKeyId)
+  if (
+    limit &&
+    (!Number.isInteger(limit.perMinute) || limit.perMinute < 1 || limit.perMinute > 1_000_000)
+  ) {
+    throw new ValidationError([
+      'keys.rate: requests per minute must be a whole number from 1 to 1000000',
+    ])
+  }
+  if (limit && (!Number.isInteger(limit.burst) || limit.burst < 1 || limit.burst > 1_000_000)) {
+    throw new ValidationError(['keys.burst: must be a whole number from 1 to 1000000'])
+  }
+  const detail = {
+    keyId: key.keyId,
+    perMinute: limit?.perMinute ?? null,
+    burst: limit?.burst ?? null,
+  }
+  return applyChange(db, { actor, action: 'key.limit', target: key.name, detail }, () => {
+    db.query('UPDATE api_keys SET rate_per_minute = ?, rate_burst = ? WHERE id = ?').run(
+      limit?.perMinute ?? null,
+      limit?.burst ?? null,
+      key.id,
+    )
+    return getApiKey(db, key.name)
+  })
+}
+
 /** Records when keys were last used (called by `serve` in its record batches; no audit). */
 export function touchApiKeys(db: Store, lastUsed: ReadonlyMap<string, number>): void {
   const update = db.query('UPDATE api_keys SET last_used_at = ? WHERE key_id = ?')
@@ -194,12 +236,15 @@ export interface KeyGrant {
   routeIds: number[]
   expiresAt: number | undefined
   isRevoked: boolean
+  ratePerMinute: number | undefined
+  rateBurst: number | undefined
 }
 
 /** Every key with its hash, for the snapshot. */
 export function loadKeyGrants(db: Store): KeyGrant[] {
   const rows = db
-    .query(`SELECT k.hash, k.key_id, k.name, k.expires_at, k.revoked_at,
+    .query(`SELECT k.hash, k.key_id, k.name, k.expires_at, k.revoked_at, k.rate_per_minute,
+      k.rate_burst,
       (SELECT group_concat(route_id, ',') FROM api_key_routes WHERE api_key_id = k.id) AS route_ids
       FROM api_keys k`)
     .all() as {
@@ -209,6 +254,8 @@ export function loadKeyGrants(db: Store): KeyGrant[] {
     expires_at: number | null
     revoked_at: number | null
     route_ids: string | null
+    rate_per_minute: number | null
+    rate_burst: number | null
   }[]
   return rows.map((row) => ({
     hash: row.hash,
@@ -217,5 +264,7 @@ export function loadKeyGrants(db: Store): KeyGrant[] {
     routeIds: row.route_ids ? row.route_ids.split(',').map(Number) : [],
     expiresAt: row.expires_at ?? undefined,
     isRevoked: row.revoked_at !== null,
+    ratePerMinute: row.rate_per_minute ?? undefined,
+    rateBurst: row.rate_burst ?? undefined,
   }))
 }

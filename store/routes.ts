@@ -13,6 +13,15 @@ export interface Route {
   upstreamUrl: string
   publicUrl: string | undefined
   upstreamCaFile: string | undefined
+  /** SHA-256 fingerprint the upstream certificate must have (hex, colons allowed). */
+  upstreamPin: string | undefined
+  /** The admin allowed a plain http:// upstream that is not on loopback. */
+  isPlainHttpAllowed: boolean
+  /**
+   * Rewrite links to the upstream in JSON response bodies to the public URL (#7). On by
+   * default; takes effect only when the route has a public URL.
+   */
+  rewriteLinks: boolean
   headerTimeoutMs: number
   anonymousPaths: string[]
   policy: EndpointPolicy
@@ -36,6 +45,9 @@ export function newRouteFields(
   return {
     publicUrl: undefined,
     upstreamCaFile: undefined,
+    upstreamPin: undefined,
+    isPlainHttpAllowed: false,
+    rewriteLinks: true,
     headerTimeoutMs: defaultHeaderTimeoutMs,
     anonymousPaths: [...defaultAnonymousPaths],
     policy: { profile: defaultProfile, rules: [] },
@@ -44,6 +56,7 @@ export function newRouteFields(
 }
 
 const namePattern = /^[a-z0-9][a-z0-9-]{0,62}$/
+const pinPattern = /^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$|^[0-9A-Fa-f]{64}$/
 const basePathPattern = /^(\/[A-Za-z0-9._~-]+)+$/
 
 /**
@@ -72,7 +85,11 @@ export function validateRoute(
   }
   const clash = others.find((r) => r.basePath === fields.basePath)
   if (clash) problems.push(`${at}.basePath: already used by route "${clash.name}" (choose another)`)
-  problems.push(...upstreamProblems(at, fields.upstreamUrl, rules))
+  const isPlainAllowed = Boolean(rules.isPlainHttpAllowed || fields.isPlainHttpAllowed)
+  problems.push(...upstreamProblems(at, fields.upstreamUrl, { isPlainHttpAllowed: isPlainAllowed }))
+  if (fields.upstreamPin !== undefined && !pinPattern.test(fields.upstreamPin)) {
+    problems.push(`${at}.upstreamPin: not a SHA-256 fingerprint (64 hex digits, colons allowed)`)
+  }
   if (fields.publicUrl !== undefined) problems.push(...publicUrlProblems(at, fields.publicUrl))
   if (fields.upstreamCaFile !== undefined && !existsSync(fields.upstreamCaFile)) {
     problems.push(`${at}.upstreamCaFile: ${fields.upstreamCaFile} does not exist (give a PEM file)`)
@@ -165,6 +182,9 @@ interface RouteRow {
   upstream_url: string
   public_url: string | null
   upstream_ca_file: string | null
+  upstream_pin: string | null
+  is_plain_http_allowed: number
+  rewrite_links: number
   header_timeout_ms: number
   anonymous_paths: string
   endpoint_policy: string
@@ -180,6 +200,9 @@ function fromRow(row: RouteRow): Route {
     upstreamUrl: row.upstream_url,
     publicUrl: row.public_url ?? undefined,
     upstreamCaFile: row.upstream_ca_file ?? undefined,
+    upstreamPin: row.upstream_pin ?? undefined,
+    isPlainHttpAllowed: row.is_plain_http_allowed === 1,
+    rewriteLinks: row.rewrite_links === 1,
     headerTimeoutMs: row.header_timeout_ms,
     anonymousPaths: JSON.parse(row.anonymous_paths),
     policy: JSON.parse(row.endpoint_policy),
@@ -216,6 +239,9 @@ function rowValues(fields: RouteFields, now: number): (string | number | null)[]
     fields.headerTimeoutMs,
     JSON.stringify(fields.anonymousPaths),
     JSON.stringify(fields.policy),
+    fields.upstreamPin ?? null,
+    fields.isPlainHttpAllowed ? 1 : 0,
+    fields.rewriteLinks ? 1 : 0,
     now,
   ]
 }
@@ -236,8 +262,9 @@ export function addRoute(
       const now = Date.now()
       db.query(
         `INSERT INTO routes (name, base_path, upstream_url, public_url, upstream_ca_file,
-        header_timeout_ms, anonymous_paths, endpoint_policy, updated_at, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        header_timeout_ms, anonymous_paths, endpoint_policy, upstream_pin, is_plain_http_allowed,
+        rewrite_links, updated_at, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       ).run(...rowValues(fields, now), now)
       return getRoute(db, fields.name)
     },
@@ -262,7 +289,8 @@ export function updateRoute(
       db.query(
         `UPDATE routes SET name = ?, base_path = ?, upstream_url = ?, public_url = ?,
         upstream_ca_file = ?, header_timeout_ms = ?, anonymous_paths = ?, endpoint_policy = ?,
-        updated_at = ? WHERE id = ?`,
+        upstream_pin = ?, is_plain_http_allowed = ?, rewrite_links = ?, updated_at = ?
+        WHERE id = ?`,
       ).run(...rowValues(fields, Date.now()), current.id)
       return getRoute(db, fields.name)
     },

@@ -54,17 +54,15 @@ export function App({ db, actor, pollMs = defaultPollMs, initialScreen = 'overvi
     setStatus(undefined)
   }
 
-  useInput(
-    (input, key) => {
-      const numbered = screens.find((s) => s.key === input)
-      if (numbered) open(numbered.id)
-      else if (key.tab) open(nextScreen(screen, key.shift ? -1 : 1))
-      else if (input === '?') setIsHelp(!isHelp)
-      else if (key.escape && isHelp) setIsHelp(false)
-      else if (input === 'q') exit()
-    },
-    { isActive: !isLocked },
-  )
+  useInput((input, key) => {
+    if (isLocked()) return
+    const numbered = screens.find((s) => s.key === input)
+    if (numbered) open(numbered.id)
+    else if (key.tab) open(nextScreen(screen, key.shift ? -1 : 1))
+    else if (input === '?') setIsHelp(!isHelp)
+    else if (key.escape && isHelp) setIsHelp(false)
+    else if (input === 'q') exit()
+  })
 
   const width = Math.max(40, columns)
   const height = Math.max(8, rows - 2)

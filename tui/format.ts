@@ -48,6 +48,14 @@ export function fit(text: string, width: number): string {
   return `${flat.slice(0, width - 1)}…`
 }
 
+/** Like `fit`, but keeps the end of `text` (`…/issue/ABC-1`): the specific part of a path. */
+export function fitEnd(text: string, width: number): string {
+  if (width <= 0) return ''
+  const flat = text.replace(/[\r\n\t]/g, ' ')
+  if (flat.length <= width) return flat.padEnd(width)
+  return `…${flat.slice(flat.length - width + 1)}`
+}
+
 /** The colour of an HTTP status by class: 2xx green, 3xx cyan, 4xx yellow, 5xx red. */
 export function statusColor(status: number): 'green' | 'cyan' | 'yellow' | 'red' | 'white' {
   if (status >= 500) return 'red'

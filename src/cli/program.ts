@@ -55,7 +55,9 @@ function addStoreOptions(command: Command): void {
   for (const child of command.commands) {
     if (child.commands.length > 0) addStoreOptions(child)
     else if (child.name() !== 'demo') {
-      child.option('--db <path>', 'the store file').option('--master-key <path>', 'the master key file')
+      child
+        .option('--db <path>', 'the store file')
+        .option('--master-key <path>', 'the master key file')
     }
   }
 }

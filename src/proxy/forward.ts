@@ -2,8 +2,9 @@
  * Step 9: forward. Prepares the upstream request headers and sends it, streaming the body both
  * ways, never decompressing, with a timeout only on the wait for response headers.
  */
-import { clientOnly, stripHopByHop } from './hop-headers.ts'
+
 import { ProxyError } from './errors.ts'
+import { clientOnly, stripHopByHop } from './hop-headers.ts'
 import type { RequestContext } from './request-context.ts'
 import type { RouteRuntime } from './snapshot.ts'
 
@@ -49,7 +50,7 @@ export async function sendUpstream(
       redirect: 'manual',
       decompress: false,
       signal: AbortSignal.any([req.signal, timer.signal]),
-      tls: route.upstreamCa ? { ca: route.upstreamCa } : undefined,
+      tls: route.upstreamTls,
     } as RequestInit)
   } catch (error) {
     if (req.signal.aborted)

@@ -3,10 +3,11 @@
  * each key's last-used time. When the store cannot take them (locked, read-only, full), the
  * batch is dropped and counted; requests are never held up by the store.
  */
-import { recordBatchMax, recordFlushMs, recordQueueMax } from '../defaults.ts'
+
 import type { Store } from '../../store/db.ts'
 import { touchApiKeys } from '../../store/keys.ts'
 import { insertRequestRecords, type RequestRecord } from '../../store/request-records.ts'
+import { recordBatchMax, recordFlushMs, recordQueueMax } from '../defaults.ts'
 import { errorText, type Logger } from '../log/logger.ts'
 
 /** Batches request records into the store. */

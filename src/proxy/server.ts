@@ -3,20 +3,25 @@
  * lands (PRAGMA data_version + config_version, polled; SIGHUP forces it), and writes one log
  * line and one request record per request. Bun-specific calls stay in this file.
  */
-import { reloadPollMs } from '../defaults.ts'
+
+import { tripBreaker } from '../../store/breakers.ts'
 import { configVersion, dataVersion, type Store } from '../../store/db.ts'
 import type { MasterKey } from '../../store/seal.ts'
+import { reloadPollMs } from '../defaults.ts'
 import { errorText, type Logger } from '../log/logger.ts'
-import { handleRequest } from './pipeline.ts'
+import { Lockout, RateLimiter } from './abuse.ts'
+import { normaliseRemoteAddr } from './client-ip.ts'
+import { handleRequest, type PipelineEnv } from './pipeline.ts'
 import { Recorder } from './recorder.ts'
-import type { RequestContext } from './request-context.ts'
-import { buildSnapshot, type Snapshot } from './snapshot.ts'
+import { newContext, type RequestContext } from './request-context.ts'
+import { buildSnapshot, type RouteRuntime, type Snapshot } from './snapshot.ts'
 
 /** How `serve` was asked to run. */
 export interface ServeOptions {
   hostname: string
   port: number
-  tls?: { cert: string; key: string }
+  /** Inbound TLS; with `clientCa`, clients must present a certificate from it (mutual TLS). */
+  tls?: { cert: string; key: string; clientCa?: string }
   db: Store
   masterKey: MasterKey
   logger: Logger
@@ -32,14 +37,38 @@ export interface RunningProxy {
   /** Rebuilds the snapshot now if the store changed (or always, when `isForced`). */
   reload(isForced?: boolean): boolean
   recorder: Recorder
+  lockout: Lockout
+  /** Requests being handled right now. */
+  inFlight(): number
   stop(): Promise<void>
+}
+
+function lockoutSettings(snapshot: Snapshot) {
+  const s = snapshot.settings
+  return {
+    threshold: s['lockout.threshold']!,
+    windowMs: s['lockout.windowSeconds']! * 1000,
+    durationMs: s['lockout.durationSeconds']! * 1000,
+  }
+}
+
+function tlsOptions(tls: ServeOptions['tls']) {
+  if (!tls) return undefined
+  const { clientCa, ...pair } = tls
+  // Bun cannot show the handler the client certificate: trust comes from the CA alone.
+  return clientCa ? { ...pair, ca: clientCa, requestCert: true, rejectUnauthorized: true } : pair
 }
 
 /** Starts the proxy; throws (with a clear message) when the store or master key is unusable. */
 export function startProxy(options: ServeOptions): RunningProxy {
   const { db, logger, masterKey } = options
+  // Never hold a request up for a locked store: record writes give up quickly and are counted.
+  db.run('PRAGMA busy_timeout = 100')
   let current = buildSnapshot(db, masterKey)
   let seenData = dataVersion(db)
+  const lockout = new Lockout(lockoutSettings(current))
+  const rateLimiter = new RateLimiter()
+  let inFlight = 0
   const recorder = new Recorder(db, logger)
   recorder.start()
 
@@ -50,6 +79,7 @@ export function startProxy(options: ServeOptions): RunningProxy {
       seenData = data
       if (!isForced && configVersion(db) === current.version) return false
       current = buildSnapshot(db, masterKey)
+      lockout.configure(lockoutSettings(current))
       logger.log('info', 'settings reloaded', {
         version: current.version,
         routes: current.routes.length,
@@ -88,18 +118,69 @@ export function startProxy(options: ServeOptions): RunningProxy {
       bytesOut,
     })
   }
-  const env = { snapshot: () => current, proto, finish } as const
+  const trip = (route: RouteRuntime, reason: string) => {
+    if (current.routes.find((r) => r.id === route.id)?.breaker) return
+    current = {
+      ...current,
+      routes: current.routes.map((r) => (r.id === route.id ? { ...r, breaker: reason } : r)),
+    }
+    logger.log(
+      'error',
+      'JIRA REJECTED THE SERVICE CREDENTIAL: japroxy stops sending it until it is replaced',
+      {
+        route: route.name,
+        reason,
+        fix: `japroxy credential set ${route.name} (or japroxy route resume ${route.name})`,
+      },
+    )
+    try {
+      tripBreaker(db, 'serve', route.id, reason)
+    } catch (error) {
+      logger.log('error', 'could not save the tripped breaker; it holds until restart', {
+        error: errorText(error),
+      })
+    }
+  }
+  const env: PipelineEnv = {
+    snapshot: () => current,
+    proto,
+    finish,
+    lockout,
+    rateLimiter,
+    keepAlive: (req) => server.timeout(req, 0),
+    tripBreaker: trip,
+  }
+  const busyBody = 'japroxy is handling too many requests; try again shortly.\n'
+  const busy = (req: Request, remoteAddr: string) => {
+    const ctx = newContext(
+      req.method,
+      req.url,
+      req.headers.get('host') ?? '',
+      normaliseRemoteAddr(remoteAddr),
+    )
+    ctx.auth = 'error'
+    ctx.reason = 'too_busy'
+    finish(ctx, 503, busyBody.length)
+    return new Response(busyBody, { status: 503, headers: { 'retry-after': '1' } })
+  }
 
   const server = Bun.serve({
     hostname: options.hostname,
     port: options.port,
-    tls: options.tls,
-    // Jira searches can take minutes; idle time is bounded per request by the header timeout.
-    idleTimeout: 0,
-    maxRequestBodySize: Number.MAX_SAFE_INTEGER,
-    fetch(req, srv) {
+    tls: tlsOptions(options.tls),
+    // A client that has not passed its key gets this long between bytes; once its key passes,
+    // `keepAlive` lifts the limit (Jira searches and attachment bodies can take minutes).
+    idleTimeout: current.settings['limits.idleSeconds']!,
+    maxRequestBodySize: current.settings['limits.maxBodyBytes']!,
+    async fetch(req, srv) {
       const remoteAddr = srv.requestIP(req)?.address ?? ''
-      return handleRequest(req, remoteAddr, env)
+      if (inFlight >= current.settings['limits.maxInFlight']!) return busy(req, remoteAddr)
+      inFlight++
+      try {
+        return await handleRequest(req, remoteAddr, env)
+      } finally {
+        inFlight--
+      }
     },
     error(error) {
       logger.log('error', 'unhandled error', { error: errorText(error) })
@@ -113,6 +194,8 @@ export function startProxy(options: ServeOptions): RunningProxy {
     snapshot: () => current,
     reload,
     recorder,
+    lockout,
+    inFlight: () => inFlight,
     async stop() {
       clearInterval(poll)
       await server.stop()

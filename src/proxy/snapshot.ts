@@ -5,13 +5,17 @@
  */
 import { readFileSync } from 'node:fs'
 import { listAllowEntries } from '../../store/allow-list.ts'
+import { listBreakers } from '../../store/breakers.ts'
 import { unsealCredentials } from '../../store/credentials.ts'
 import { configVersion, type Store } from '../../store/db.ts'
 import { loadKeyGrants } from '../../store/keys.ts'
 import { listRoutes } from '../../store/routes.ts'
 import type { MasterKey } from '../../store/seal.ts'
+import { readSettings, type Settings } from '../../store/settings.ts'
+import { listTrustedProxies } from '../../store/trusted-proxies.ts'
 import { type AllowMatcher, compileAllowList } from './allow-list.ts'
 import { type CompiledPolicy, compilePolicy, policyPath } from './endpoint-policy.ts'
+import { compileLinkRewrite, type LinkRewrite } from './link-rewrite.ts'
 
 /** A route compiled for the request path. */
 export interface RouteRuntime {
@@ -26,13 +30,23 @@ export interface RouteRuntime {
   publicOrigin: string | undefined
   publicHost: string | undefined
   headerTimeoutMs: number
-  /** PEM text of the upstream CA, when configured. */
-  upstreamCa: string | undefined
+  /** TLS options for the upstream fetch (CA, pin), when any are configured. */
+  upstreamTls: UpstreamTls | undefined
+  /** Rewrites upstream links in JSON bodies to the public URL; undefined when off (#7). */
+  linkRewrite: LinkRewrite | undefined
   anonymous: ReadonlySet<string>
   policy: CompiledPolicy
   allowList: AllowMatcher
   /** The `Authorization` value to inject, or undefined when no credential is set. */
   credential: string | undefined
+  /** Why the credential breaker is tripped, or undefined when it is not. */
+  breaker: string | undefined
+}
+
+/** TLS options for fetch to the upstream. */
+export interface UpstreamTls {
+  ca?: string
+  checkServerIdentity?: (hostname: string, cert: { fingerprint256?: string }) => Error | undefined
 }
 
 /** A key compiled for lookup by hash. */
@@ -42,6 +56,8 @@ export interface KeyRuntime {
   routeIds: ReadonlySet<number>
   expiresAt: number | undefined
   isRevoked: boolean
+  /** Token bucket: refill per minute and capacity, when the key has a rate limit. */
+  rate: { perMinute: number; burst: number } | undefined
 }
 
 /** Everything a request needs, frozen. */
@@ -51,6 +67,9 @@ export interface Snapshot {
   /** Longest base path first, so the first match is the longest. */
   routes: readonly RouteRuntime[]
   keysByHash: ReadonlyMap<string, KeyRuntime>
+  /** Peers whose X-Forwarded-For is believed; undefined when none. */
+  trustedProxies: AllowMatcher | undefined
+  settings: Settings
   warnings: readonly string[]
 }
 
@@ -66,6 +85,8 @@ export function buildSnapshot(db: Store, masterKey: MasterKey): Snapshot {
     const credentials = unsealCredentials(db, masterKey)
     const entries = listAllowEntries(db)
     const globals = entries.filter((e) => e.route === undefined)
+    const breakers = new Map(listBreakers(db).map((b) => [b.routeId, b.reason]))
+    const trusted = listTrustedProxies(db)
     const routes = listRoutes(db).map((route): RouteRuntime => {
       const upstream = new URL(route.upstreamUrl)
       const upstreamBasePath = upstream.pathname.replace(/\/+$/, '')
@@ -85,7 +106,11 @@ export function buildSnapshot(db: Store, masterKey: MasterKey): Snapshot {
         publicOrigin: publicUrl?.origin,
         publicHost: publicUrl?.host,
         headerTimeoutMs: route.headerTimeoutMs,
-        upstreamCa: route.upstreamCaFile ? readFileSync(route.upstreamCaFile, 'utf8') : undefined,
+        upstreamTls: upstreamTls(route.upstreamCaFile, route.upstreamPin),
+        linkRewrite:
+          route.rewriteLinks && publicUrl
+            ? compileLinkRewrite(upstream.origin + upstreamBasePath, publicUrl.origin + route.basePath)
+            : undefined,
         anonymous: new Set(
           route.anonymousPaths.map((p) => {
             const [method, path] = p.split(' ') as [string, string]
@@ -95,6 +120,7 @@ export function buildSnapshot(db: Store, masterKey: MasterKey): Snapshot {
         policy: compilePolicy(route.policy),
         allowList: compileAllowList(sources),
         credential: credentials.get(route.id),
+        breaker: breakers.get(route.id),
       }
     })
     routes.sort((a, b) => b.basePath.length - a.basePath.length)
@@ -106,10 +132,43 @@ export function buildSnapshot(db: Store, masterKey: MasterKey): Snapshot {
         routeIds: new Set(key.routeIds),
         expiresAt: key.expiresAt,
         isRevoked: key.isRevoked,
+        rate: key.ratePerMinute
+          ? { perMinute: key.ratePerMinute, burst: key.rateBurst ?? key.ratePerMinute }
+          : undefined,
       })
     }
-    return { version, builtAt: Date.now(), routes, keysByHash, warnings: snapshotWarnings(routes) }
+    return {
+      version,
+      builtAt: Date.now(),
+      routes,
+      keysByHash,
+      trustedProxies: trusted.length
+        ? compileAllowList(trusted.map((t) => ({ cidr: t.cidr, scope: 'trusted', note: t.note })))
+        : undefined,
+      settings: readSettings(db),
+      warnings: snapshotWarnings(routes),
+    }
   })()
+}
+
+/** Normalises a fingerprint to upper-case hex pairs joined by colons, as Node reports them. */
+export function normalisePin(pin: string): string {
+  const hex = pin.replaceAll(':', '').toUpperCase()
+  return hex.match(/../g)!.join(':')
+}
+
+function upstreamTls(caFile: string | undefined, pin: string | undefined): UpstreamTls | undefined {
+  if (!caFile && !pin) return undefined
+  const tls: UpstreamTls = {}
+  if (caFile) tls.ca = readFileSync(caFile, 'utf8')
+  if (pin) {
+    const expected = normalisePin(pin)
+    tls.checkServerIdentity = (_hostname, cert) =>
+      cert.fingerprint256 === expected
+        ? undefined
+        : new Error('the upstream certificate does not match the pinned fingerprint')
+  }
+  return tls
 }
 
 function snapshotWarnings(routes: readonly RouteRuntime[]): string[] {
@@ -124,6 +183,12 @@ function snapshotWarnings(routes: readonly RouteRuntime[]): string[] {
     }
     if (!route.credential) {
       warnings.push(`route ${route.name}: no credential set (japroxy credential set ${route.name})`)
+    }
+    if (route.breaker) {
+      warnings.push(
+        `route ${route.name}: Jira rejected the service credential (${route.breaker}); it is not ` +
+          `sent until replaced (japroxy credential set) or resumed (japroxy route resume ${route.name})`,
+      )
     }
   }
   return warnings

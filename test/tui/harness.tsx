@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
 import { render } from 'ink-testing-library'
-import type { Store } from '../../store/db.ts'
+import { openStore, type Store } from '../../store/db.ts'
 import { initStore } from '../../store/init.ts'
+import { insertRequestRecords, type RequestRecord } from '../../store/request-records.ts'
 import { addRoute, newRouteFields } from '../../store/routes.ts'
 import { sodiumReady } from '../../store/seal.ts'
 import { App } from '../../tui/App.tsx'
@@ -47,6 +48,48 @@ export function addTestRoute(db: Store, name: string, basePath = `/${name}`): vo
   addRoute(db, 'test', newRouteFields({ name, basePath, upstreamUrl: 'http://127.0.0.1:9/' }))
 }
 
+/** A request record with overridable fields. */
+export function requestRecord(fields: Partial<RequestRecord> = {}): RequestRecord {
+  return {
+    ts: Date.now(),
+    requestId: 'req-1',
+    route: 'prod',
+    method: 'GET',
+    path: '/jira-prod/rest/api/2/serverInfo',
+    status: 200,
+    upstreamStatus: 200,
+    durationMs: 12,
+    clientIp: '203.0.113.7',
+    remoteAddr: '203.0.113.7',
+    keyId: 'abcdefghij',
+    auth: 'ok',
+    reason: undefined,
+    bytesIn: 0,
+    bytesOut: 120,
+    ...fields,
+  }
+}
+
+/** Writes request records from a second connection, as `serve` does from its own process. */
+export function writeRecordsElsewhere(dbPath: string, records: readonly RequestRecord[]): void {
+  const other = openStore(dbPath)
+  try {
+    other.transaction(() => insertRequestRecords(other, records))()
+  } finally {
+    other.close()
+  }
+}
+
+/** Runs `change` on a second connection, as another admin command or TUI would. */
+export function changeElsewhere(dbPath: string, change: (db: Store) => void): void {
+  const other = openStore(dbPath)
+  try {
+    change(other)
+  } finally {
+    other.close()
+  }
+}
+
 /** Keys by name, as a terminal sends them. */
 export const keys = {
   ENTER: '\r',
@@ -69,6 +112,11 @@ export function plain(frame: string): string {
     .map((line) => line.trimEnd())
     .join('\n')
     .trimEnd()
+}
+
+/** Folds runs of empty lines into one, so snapshots stay short. */
+export function compact(frame: string): string {
+  return frame.replace(/\n{3,}/g, '\n\n')
 }
 
 /** Replaces dates and times so frames can be compared as snapshots. */

@@ -1,11 +1,13 @@
 /** A table with a bold header and a window of rows that keeps the selected row in view. */
 import { Box, Text } from 'ink'
-import { fit, windowStart } from '../format.ts'
+import { fit, fitEnd, windowStart } from '../format.ts'
 
 /** A column: its title and width in cells, or `rest` for what is left. */
 export interface TableColumn {
   title: string
   width: number | 'rest'
+  /** Cut long text at the start instead of the end (for paths). */
+  isEndKept?: boolean
 }
 
 /** A cell: plain text, or text with a colour. */
@@ -61,7 +63,7 @@ export function Table({ columns, rows, width, height, selected, empty }: TablePr
             return (
               // biome-ignore lint/suspicious/noArrayIndexKey: cells are positional columns
               <Text key={i} color={color}>
-                {fit(text, sizes[i]!)}
+                {(columns[i]?.isEndKept ? fitEnd : fit)(text, sizes[i]!)}
                 {i < sizes.length - 1 ? ' ' : ''}
               </Text>
             )

@@ -113,7 +113,7 @@ export function useAllowListScreen(isActive: boolean, pageSize: number): AllowLi
 
   useInput(
     (input) => {
-      const selected = entries[cursor.index]
+      const selected = entries[cursor.current()]
       if (input === 'a') form.open(addSpec(db, actor, data.data?.routes ?? [], markChanged))
       else if (input === 'd' && selected) form.open(removeSpec(db, actor, selected, markChanged))
       else if (input === 't') {

@@ -57,7 +57,6 @@ export function useCredentialsScreen(isActive: boolean, pageSize: number): Crede
   const form = useForm()
   const isListActive = isActive && !form.spec
   const cursor = useListCursor(rows.data?.length ?? 0, { isActive: isListActive, pageSize })
-  const selected = rows.data?.[cursor.index]
 
   const seal = (route: string, secret: CredentialSecret): string => {
     setCredential(db, actor, route, secret)
@@ -109,6 +108,7 @@ export function useCredentialsScreen(isActive: boolean, pageSize: number): Crede
 
   useInput(
     (input) => {
+      const selected = rows.data?.[cursor.current()]
       if (!selected) return
       if (input === 'b') form.open(basicSpec(selected))
       else if (input === 't') form.open(tokenSpec(selected))

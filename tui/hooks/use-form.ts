@@ -2,9 +2,9 @@
  * A prompt of one or more fields typed in turn, checked as they are typed, then submitted to a
  * store function. Every prompt goes through the same states (STYLE.md).
  */
-import { useState } from 'react'
 import { describeError, type ShownError } from '../errors.ts'
 import { useInputLock } from './use-input-lock.ts'
+import { useRefState } from './use-ref-state.ts'
 import { useSetStatus } from './use-status.ts'
 import { type TextInput, useTextInput } from './use-text-input.ts'
 
@@ -48,73 +48,71 @@ export interface Form {
   open: (spec: FormSpec) => void
 }
 
+interface FormModel {
+  spec: FormSpec | undefined
+  state: PromptState
+  step: number
+  values: FormValues
+  error: ShownError | undefined
+}
+
+const closed: FormModel = { spec: undefined, state: 'idle', step: 0, values: {}, error: undefined }
+
 /** Runs forms for a screen; while one is open it holds the input lock. */
 export function useForm(): Form {
   const setStatus = useSetStatus()
-  const [spec, setSpec] = useState<FormSpec | undefined>()
-  const [state, setState] = useState<PromptState>('idle')
-  const [step, setStep] = useState(0)
-  const [values, setValues] = useState<FormValues>({})
-  const [error, setError] = useState<ShownError | undefined>()
-  useInputLock(spec !== undefined)
+  const [model, setModel] = useRefState<FormModel>(closed)
+  const update = (patch: Partial<FormModel>) => setModel({ ...model(), ...patch })
+  const isOpen = model().spec !== undefined
+  useInputLock(isOpen)
 
-  const close = (next: PromptState) => {
-    setSpec(undefined)
-    setValues({})
-    input.setValue('')
-    setState(next)
-  }
-
-  const submit = async (current: FormSpec, all: FormValues) => {
-    setState('loading')
+  const submit = async (spec: FormSpec, values: FormValues) => {
     try {
-      const message = await current.submit(all)
-      close('submitted')
+      const message = await spec.submit(values)
+      setModel({ ...closed, state: 'submitted' })
+      input.setValue('')
       setStatus({ text: message, tone: 'ok' })
     } catch (caught) {
       // Back to the first field with everything kept, so any field can be corrected.
-      setError(describeError(caught))
-      setState('error')
-      setStep(0)
-      input.setValue(all[current.fields[0]!.name] ?? '')
+      update({ state: 'error', step: 0, error: describeError(caught) })
+      input.setValue(values[spec.fields[0]!.name] ?? '')
     }
   }
 
   const onSubmit = (value: string) => {
+    const { spec, step, values } = model()
     if (!spec) return
     const field = spec.fields[step]!
-    const all = { ...values, [field.name]: value }
     if (field.check?.(value, values)) return
-    setError(undefined)
-    setValues(all)
-    if (step + 1 < spec.fields.length) {
-      setStep(step + 1)
-      const next = spec.fields[step + 1]!
+    const all = { ...values, [field.name]: value }
+    const next = spec.fields[step + 1]
+    if (next) {
+      update({ step: step + 1, values: all })
       input.setValue(all[next.name] ?? next.initial ?? '')
-    } else void submit(spec, all)
+      return
+    }
+    update({ state: 'loading', values: all, error: undefined })
+    void submit(spec, all)
   }
 
   const onCancel = () => {
-    close('cancelled')
+    setModel({ ...closed, state: 'cancelled' })
+    input.setValue('')
     setStatus({ text: 'cancelled; nothing was written', tone: 'info' })
   }
 
   const input = useTextInput({
-    isActive: spec !== undefined && state !== 'loading',
+    isActive: isOpen && model().state !== 'loading',
     onSubmit,
     onCancel,
   })
 
-  const open = (next: FormSpec) => {
-    setSpec(next)
-    setStep(0)
-    setValues({})
-    setError(undefined)
-    setState('idle')
-    input.setValue(next.fields[0]?.initial ?? '')
+  const open = (spec: FormSpec) => {
+    setModel({ ...closed, spec })
+    input.setValue(spec.fields[0]?.initial ?? '')
   }
 
-  return { spec, state, step, values, input, error, open }
+  return { ...model(), input, open }
 }
 
 /** About how many terminal rows an open form takes, so a screen can shrink its list. */

@@ -1,35 +1,31 @@
 /**
  * While a screen is taking text (a form, a filter, a test box), the global keys (1-7, Tab, ?, q)
- * must reach that text instead; screens hold the lock for as long as they take text.
+ * must reach that text instead. Screens say so while they render, and the App asks when a key
+ * arrives: an effect-driven lock would let the first key after a box closes slip past the App,
+ * because React may run those effects only when that key arrives.
  */
-import { createContext, useCallback, useContext, useEffect, useMemo, useState } from 'react'
+import { createContext, useContext, useEffect, useId, useRef } from 'react'
 
-/** Takes the lock; the returned function gives it back. */
+/** Who holds the lock right now. */
 export interface InputLock {
-  acquire: () => () => void
+  holders: Set<string>
 }
 
 /** Carries the lock to the screens. */
-export const InputLockContext = createContext<InputLock>({ acquire: () => () => {} })
+export const InputLockContext = createContext<InputLock>({ holders: new Set() })
 
 /** Holds the global-keys lock while `isLocked` is true. */
 export function useInputLock(isLocked: boolean): void {
-  const { acquire } = useContext(InputLockContext)
-  useEffect(() => (isLocked ? acquire() : undefined), [isLocked, acquire])
+  const { holders } = useContext(InputLockContext)
+  const id = useId()
+  // Recorded during render (idempotent), so it is current before the next key is handled.
+  if (isLocked) holders.add(id)
+  else holders.delete(id)
+  useEffect(() => () => void holders.delete(id), [holders, id])
 }
 
-/** The App's side: whether any screen holds the lock, and the context value to provide. */
-export function useInputLockOwner(): { isLocked: boolean; lock: InputLock } {
-  const [holders, setHolders] = useState(0)
-  const acquire = useCallback(() => {
-    setHolders((n) => n + 1)
-    let isHeld = true
-    return () => {
-      if (!isHeld) return
-      isHeld = false
-      setHolders((n) => n - 1)
-    }
-  }, [])
-  const lock = useMemo(() => ({ acquire }), [acquire])
-  return { isLocked: holders > 0, lock }
+/** The App's side: the lock to provide, and whether anyone holds it at this moment. */
+export function useInputLockOwner(): { lock: InputLock; isLocked: () => boolean } {
+  const lock = useRef<InputLock>({ holders: new Set() }).current
+  return { lock, isLocked: () => lock.holders.size > 0 }
 }

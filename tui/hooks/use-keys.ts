@@ -62,7 +62,6 @@ export function useKeysScreen(isActive: boolean, pageSize: number): KeysScreen {
   const [newKey, setNewKey] = useState<NewKey | undefined>()
   const isListActive = isActive && !form.spec && !newKey
   const cursor = useListCursor(keys.data?.length ?? 0, { isActive: isListActive, pageSize })
-  const selected = keys.data?.[cursor.index]
   useInputLock(newKey !== undefined)
 
   const createSpec = (): FormSpec => {
@@ -145,6 +144,7 @@ export function useKeysScreen(isActive: boolean, pageSize: number): KeysScreen {
 
   useInput(
     (input) => {
+      const selected = keys.data?.[cursor.current()]
       if (input === 'n') form.open(createSpec())
       else if (input === 'r' && selected && selected.revokedAt === undefined)
         form.open(revokeSpec(selected))

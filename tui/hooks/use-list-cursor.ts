@@ -1,10 +1,12 @@
 /** The selected row of a list: arrows, Page Up/Down, Home/End; kept inside the list's length. */
 import { useInput } from 'ink'
-import { useState } from 'react'
+import { useRefState } from './use-ref-state.ts'
 
 /** The selected row and a way to move it. */
 export interface ListCursor {
   index: number
+  /** The selected row as of the latest key, for key handlers. */
+  current: () => number
   setIndex: (index: number) => void
 }
 
@@ -13,11 +15,12 @@ export function useListCursor(
   length: number,
   options: { isActive: boolean; pageSize?: number; onMove?: () => void },
 ): ListCursor {
-  const [selected, setSelected] = useState(0)
-  const index = Math.max(0, Math.min(selected, length - 1))
+  const [selected, setSelected] = useRefState(0)
+  const clamp = (i: number) => Math.max(0, Math.min(i, length - 1))
   const page = Math.max(1, options.pageSize ?? 10)
   useInput(
     (_input, key) => {
+      const index = clamp(selected())
       let next: number | undefined
       if (key.upArrow) next = index - 1
       else if (key.downArrow) next = index + 1
@@ -26,10 +29,10 @@ export function useListCursor(
       else if (key.home) next = 0
       else if (key.end) next = length - 1
       if (next === undefined || length === 0) return
-      setSelected(Math.max(0, Math.min(next, length - 1)))
+      setSelected(clamp(next))
       options.onMove?.()
     },
     { isActive: options.isActive },
   )
-  return { index, setIndex: setSelected }
+  return { index: clamp(selected()), current: () => clamp(selected()), setIndex: setSelected }
 }

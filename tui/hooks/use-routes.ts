@@ -104,6 +104,7 @@ export function useRoutesScreen(isActive: boolean, pageSize: number): RoutesScre
 
   useInput(
     (input, key) => {
+      const selected = list[cursor.current()]
       if (!selected) return
       if (input === 'x') {
         explainInput.setValue('')
@@ -111,7 +112,7 @@ export function useRoutesScreen(isActive: boolean, pageSize: number): RoutesScre
       } else if (!isEditing && key.return) setIsEditing(true)
       else if (isEditing && key.escape) setIsEditing(false)
       else if (isEditing && key.return) {
-        form.open(editSpec(selected, routeSettings[settingCursor.index]!))
+        form.open(editSpec(selected, routeSettings[settingCursor.current()]!))
       }
     },
     { isActive: isFree },

@@ -1,6 +1,6 @@
 /** One line of typed text: printable keys append, Backspace deletes, Ctrl+U clears. */
 import { type Key, useInput } from 'ink'
-import { useState } from 'react'
+import { useRefState } from './use-ref-state.ts'
 
 /** What a text input reports. */
 export interface TextInputOptions {
@@ -32,17 +32,17 @@ export function editText(value: string, input: string, key: Key): string | undef
 
 /** Takes typed text while `isActive`. */
 export function useTextInput(options: TextInputOptions): TextInput {
-  const [value, setValue] = useState(options.initial ?? '')
+  const [value, setValue] = useRefState(options.initial ?? '')
   useInput(
     (input, key) => {
-      if (key.return) return options.onSubmit?.(value)
+      if (key.return) return options.onSubmit?.(value())
       if (key.escape) return options.onCancel?.()
-      const next = editText(value, input, key)
+      const next = editText(value(), input, key)
       if (next === undefined) return
       setValue(next)
       options.onChange?.(next)
     },
     { isActive: options.isActive },
   )
-  return { value, setValue }
+  return { value: value(), setValue }
 }

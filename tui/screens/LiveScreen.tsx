@@ -22,7 +22,7 @@ const columns = [
   { title: 'time UTC', width: 8 },
   { title: 'client IP', width: 15 },
   { title: 'method', width: 6 },
-  { title: 'path', width: 'rest' },
+  { title: 'path', width: 'rest', isEndKept: true },
   { title: 'sta', width: 3 },
   { title: '   ms', width: 5 },
   { title: 'keyId', width: 10 },

@@ -15,6 +15,7 @@ export interface RouteOptions {
   profile?: 'jira-align' | 'none'
   rule?: string[]
   allowPlainHttp?: boolean
+  pin?: string
 }
 
 /** Adds the route options to a command. */
@@ -38,6 +39,7 @@ export function addRouteOptions(command: Command): Command {
       'custom endpoint rule, before the profile (repeatable)',
       collect,
     )
+    .option('--pin <sha256>', 'SHA-256 fingerprint the upstream certificate must have')
     .option('--allow-plain-http', 'allow an http:// upstream that is not on loopback')
 }
 
@@ -49,6 +51,8 @@ export function applyRouteOptions(base: RouteFields, options: RouteOptions): Rou
     upstreamUrl: options.upstream ?? base.upstreamUrl,
     publicUrl: options.publicUrl ?? base.publicUrl,
     upstreamCaFile: options.caFile ?? base.upstreamCaFile,
+    upstreamPin: options.pin ?? base.upstreamPin,
+    isPlainHttpAllowed: options.allowPlainHttp ?? base.isPlainHttpAllowed,
     headerTimeoutMs: options.headerTimeout ?? base.headerTimeoutMs,
     anonymousPaths: options.anonymous ?? base.anonymousPaths,
     policy: {

@@ -11,6 +11,7 @@ interface SetOptions extends RouteOptions {
   clearCaFile?: boolean
   clearRules?: boolean
   clearAnonymous?: boolean
+  clearPin?: boolean
 }
 
 /** Registers `route set`. */
@@ -21,6 +22,7 @@ export function register(route: Command): void {
     .option('--clear-ca-file', 'use no private CA')
     .option('--clear-rules', 'remove every custom endpoint rule')
     .option('--clear-anonymous', 'forward no request without a key')
+    .option('--clear-pin', 'stop pinning the upstream certificate')
     .action(
       run((name: string, options: SetOptions, command: Command) => {
         const db = openForCommand(command.optsWithGlobals<GlobalOptions>())
@@ -30,7 +32,8 @@ export function register(route: Command): void {
         if (options.clearCaFile) fields.upstreamCaFile = undefined
         if (options.clearRules) fields.policy = { ...fields.policy, rules: [] }
         if (options.clearAnonymous) fields.anonymousPaths = []
-        updateRoute(db, actor('cli'), fields, { isPlainHttpAllowed: options.allowPlainHttp })
+        if (options.clearPin) fields.upstreamPin = undefined
+        updateRoute(db, actor('cli'), fields)
         say(`updated route ${name}`)
       }),
     )

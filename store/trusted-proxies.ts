@@ -1,0 +1,56 @@
+/**
+ * Trusted proxies: peers whose `X-Forwarded-For` japroxy believes. Empty by default, so the
+ * socket peer is the client IP.
+ */
+import { normaliseCidr } from './allow-list.ts'
+import { applyChange, type Store, StoreError, ValidationError } from './db.ts'
+
+/** One trusted proxy entry. */
+export interface TrustedProxy {
+  id: number
+  cidr: string
+  note: string
+  createdAt: number
+}
+
+/** Every trusted proxy. */
+export function listTrustedProxies(db: Store): TrustedProxy[] {
+  return db
+    .query('SELECT id, cidr, note, created_at AS createdAt FROM trusted_proxies ORDER BY id')
+    .all() as TrustedProxy[]
+}
+
+/** Adds a trusted proxy CIDR. */
+export function addTrustedProxy(
+  db: Store,
+  actor: string,
+  input: { cidr: string; note?: string },
+): TrustedProxy {
+  const { cidr, problems } = normaliseCidr(input.cidr)
+  const fixed = problems.map((p) => p.replace('allowList.cidr', 'trustedProxies.cidr'))
+  if (cidr && listTrustedProxies(db).some((t) => t.cidr === cidr))
+    fixed.push(`trustedProxies.cidr: ${cidr} is already trusted`)
+  if (fixed.length || !cidr) throw new ValidationError(fixed)
+  return applyChange(
+    db,
+    { actor, action: 'trusted.add', target: cidr, detail: { note: input.note ?? '' } },
+    () => {
+      db.query('INSERT INTO trusted_proxies (cidr, note, created_at) VALUES (?, ?, ?)').run(
+        cidr,
+        input.note ?? '',
+        Date.now(),
+      )
+      return listTrustedProxies(db).find((t) => t.cidr === cidr)!
+    },
+  )
+}
+
+/** Removes a trusted proxy by CIDR. */
+export function removeTrustedProxy(db: Store, actor: string, text: string): void {
+  const cidr = normaliseCidr(text).cidr ?? text
+  const found = listTrustedProxies(db).find((t) => t.cidr === cidr)
+  if (!found) throw new StoreError(`${text} is not a trusted proxy`, 'see `japroxy trusted list`')
+  applyChange(db, { actor, action: 'trusted.remove', target: cidr }, () => {
+    db.query('DELETE FROM trusted_proxies WHERE id = ?').run(found.id)
+  })
+}

@@ -1,0 +1,217 @@
+/** Keys screen: list, create (shown once), revoke by typing the name, expiry (issue #3). */
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import {
+  createApiKey,
+  getApiKey,
+  hashApiKey,
+  listApiKeys,
+  loadKeyGrants,
+} from '../../store/keys.ts'
+import { listAudit } from '../../store/audit.ts'
+import {
+  addTestRoute,
+  changeElsewhere,
+  compact,
+  type Console,
+  makeStore,
+  renderConsole,
+  type TestStore,
+  testActor,
+  timeless,
+} from './harness.tsx'
+
+let store: TestStore
+let ui: Console
+
+beforeEach(async () => {
+  store = await makeStore()
+  addTestRoute(store.db, 'prod', '/jira-prod')
+  addTestRoute(store.db, 'test', '/jira-test')
+})
+afterEach(() => {
+  ui?.unmount()
+  store.close()
+})
+
+async function createKey(name: string, routes?: string, expires = ''): Promise<string> {
+  ui.type('n')
+  await ui.waitFor((f) => f.includes('Create an API key'))
+  ui.type(name)
+  await ui.waitFor((f) => f.includes(`Name: ${name}`))
+  ui.press('ENTER')
+  await ui.waitFor((f) => f.includes('Routes: prod, test'))
+  if (routes !== undefined) {
+    ui.press('CTRL_U')
+    await ui.waitFor((f) => f.includes('Routes:  '))
+    ui.type(routes)
+    await ui.waitFor((f) => f.includes(`Routes: ${routes}`))
+  }
+  ui.press('ENTER')
+  await ui.waitFor((f) => f.includes('Expires:'))
+  if (expires) {
+    ui.type(expires)
+    await ui.waitFor((f) => f.includes(`Expires: ${expires}`))
+  }
+  ui.press('ENTER')
+  return ui.waitFor((f) => f.includes('shown only this once'))
+}
+
+describe('Keys screen', () => {
+  test('lists keys with keyId, name, routes, dates and status', async () => {
+    const { key } = createApiKey(store.db, 'test', { name: 'align', routes: ['prod'] })
+    ui = renderConsole(store.db, 'keys')
+    const frame = await ui.waitFor((f) => f.includes('align'))
+    expect(compact(timeless(frame)).replace(key.keyId, 'KEYID_____')).toMatchInlineSnapshot(`
+      " 1 Overview  2 Keys  3 Allow-list  4 Routes  5 Credentials  6 Live  7 Audit
+      keyId      name         routes       created    expires    last used status
+      KEYID_____ align        prod         YYYY-MM-DD never      never     active
+      ↑↓ select · n new key · r revoke · e expiry
+                                                                       ? help · q quit"
+    `)
+  })
+
+  test('creates a key, shows it once in a box that says so, then never again', async () => {
+    ui = renderConsole(store.db, 'keys')
+    await ui.waitFor((f) => f.includes('no API keys yet'))
+    const shown = await createKey('align', 'prod')
+    const [stored] = listApiKeys(store.db)
+    const apiKey = /jpx_[a-z0-9]+_[A-Za-z0-9_-]{43}/.exec(shown)?.[0]
+    expect(apiKey).toBeDefined()
+    expect(shown).toContain(`New API key "align" (keyId ${stored!.keyId}): shown only this once`)
+    expect(loadKeyGrants(store.db)[0]?.hash).toBe(hashApiKey(apiKey!))
+    expect(stored!.routes).toEqual(['prod'])
+
+    ui.press('ENTER')
+    const after = await ui.waitFor((f) => !f.includes('shown only this once'))
+    expect(after).not.toContain(apiKey!)
+    expect(after).toContain('created key align')
+    // Switching screens and back must not bring it back either.
+    ui.type('1')
+    await ui.waitFor((f) => f.includes('base path'))
+    ui.type('2')
+    expect(await ui.waitFor((f) => f.includes('align'))).not.toContain(apiKey!)
+    expect(listAudit(store.db, 1)[0]).toMatchObject({ actor: testActor, action: 'key.create' })
+  })
+
+  test('checks the name and routes as they are typed and refuses Enter until they are right', async () => {
+    createApiKey(store.db, 'test', { name: 'taken', routes: ['prod'] })
+    ui = renderConsole(store.db, 'keys')
+    await ui.waitFor((f) => f.includes('taken'))
+    ui.type('n')
+    await ui.waitFor((f) => f.includes('Create an API key'))
+    ui.type('taken')
+    expect(await ui.waitFor((f) => f.includes('✗'))).toContain('a key named "taken" already exists')
+    ui.press('ENTER')
+    ui.press('BACKSPACE')
+    await ui.waitFor(
+      (f) => f.includes('Name: take ') || f.includes('Name: take█') || /Name: take\s/.test(f),
+    )
+    ui.press('CTRL_U')
+    ui.type('fresh')
+    await ui.waitFor((f) => f.includes('Name: fresh') && !f.includes('✗'))
+    ui.press('ENTER')
+    await ui.waitFor((f) => f.includes('Routes:'))
+    ui.press('CTRL_U')
+    ui.type('nope')
+    expect(await ui.waitFor((f) => f.includes('✗'))).toContain('no route named "nope"')
+    ui.press('ESC')
+    expect(await ui.waitFor((f) => f.includes('cancelled'))).toContain(
+      'cancelled; nothing was written',
+    )
+    expect(listApiKeys(store.db).map((k) => k.name)).toEqual(['taken'])
+  })
+
+  test('sets an expiry when the key is created and shows when it will be', async () => {
+    ui = renderConsole(store.db, 'keys')
+    await ui.waitFor((f) => f.includes('no API keys yet'))
+    ui.type('n')
+    await ui.waitFor((f) => f.includes('Create an API key'))
+    ui.type('short')
+    await ui.waitFor((f) => f.includes('Name: short'))
+    ui.press('ENTER', 'ENTER')
+    await ui.waitFor((f) => f.includes('Expires:'))
+    ui.type('yesterday')
+    expect(await ui.waitFor((f) => f.includes('✗'))).toContain('is not a duration')
+    ui.press('CTRL_U')
+    ui.type('30d')
+    expect(await ui.waitFor((f) => f.includes('expires 2'))).toMatch(
+      /expires \d{4}-\d\d-\d\d \d\d:\d\d UTC/,
+    )
+    ui.press('ENTER')
+    await ui.waitFor((f) => f.includes('shown only this once'))
+    const expiresAt = getApiKey(store.db, 'short').expiresAt!
+    expect(Math.abs(expiresAt - (Date.now() + 30 * 86_400_000))).toBeLessThan(60_000)
+  })
+
+  test('revokes a key only when its name is typed exactly', async () => {
+    createApiKey(store.db, 'test', { name: 'align', routes: ['prod'] })
+    ui = renderConsole(store.db, 'keys')
+    await ui.waitFor((f) => f.includes('align'))
+    ui.type('r')
+    await ui.waitFor((f) => f.includes('Revoke key "align"'))
+    ui.type('alig')
+    await ui.waitFor((f) => f.includes('type "align" exactly'))
+    ui.press('ENTER')
+    expect(getApiKey(store.db, 'align').revokedAt).toBeUndefined()
+    ui.type('n')
+    await ui.waitFor((f) => f.includes('confirm: align') && !f.includes('✗'))
+    ui.press('ENTER')
+    const frame = await ui.waitFor((f) => f.includes('revoked key align'))
+    expect(frame).toMatch(/align .* revoked/)
+    expect(getApiKey(store.db, 'align').revokedAt).toBeDefined()
+  })
+
+  test('sets and clears the expiry of the selected key', async () => {
+    createApiKey(store.db, 'test', { name: 'a-key', routes: ['prod'] })
+    createApiKey(store.db, 'test', { name: 'b-key', routes: ['prod'] })
+    ui = renderConsole(store.db, 'keys')
+    await ui.waitFor((f) => f.includes('b-key'))
+    ui.press('DOWN')
+    ui.type('e')
+    await ui.waitFor((f) => f.includes('Expiry of key "b-key"'))
+    ui.type('2099-01-31')
+    await ui.waitFor((f) => f.includes('expires 2099-01-31 00:00 UTC'))
+    ui.press('ENTER')
+    expect(await ui.waitFor((f) => f.includes('key b-key expires'))).toMatch(/b-key .* 2099-01-31/)
+    ui.type('e')
+    await ui.waitFor((f) => f.includes('Expiry of key "b-key"'))
+    ui.type('never')
+    ui.press('ENTER')
+    await ui.waitFor((f) => f.includes('no longer expires'))
+    expect(getApiKey(store.db, 'b-key').expiresAt).toBeUndefined()
+    expect(getApiKey(store.db, 'a-key').expiresAt).toBeUndefined()
+  })
+
+  test('shows a key created by another process within a second', async () => {
+    ui = renderConsole(store.db, 'keys')
+    await ui.waitFor((f) => f.includes('no API keys yet'))
+    changeElsewhere(store.dbPath, (db) =>
+      createApiKey(db, 'cli', { name: 'from-cli', routes: ['test'] }),
+    )
+    expect(await ui.waitFor((f) => f.includes('from-cli'), 1000)).toMatch(/from-cli\s+test/)
+  })
+
+  test('shows a store error with what to do, and keeps the screen working', async () => {
+    createApiKey(store.db, 'test', { name: 'align', routes: ['prod'] })
+    ui = renderConsole(store.db, 'keys')
+    await ui.waitFor((f) => f.includes('align'))
+    store.db.run('PRAGMA busy_timeout = 50')
+    const locker = (await import('../../store/db.ts')).openStore(store.dbPath)
+    locker.run('BEGIN IMMEDIATE')
+    try {
+      ui.type('r')
+      await ui.waitFor((f) => f.includes('Revoke key'))
+      ui.type('align')
+      await ui.waitFor((f) => f.includes('confirm: align') && !f.includes('✗'))
+      ui.press('ENTER')
+      const frame = await ui.waitFor((f) => f.includes('locked'))
+      expect(frame).toContain('store is locked by another process')
+      expect(frame).toContain('→ wait for the other writer to finish and try again')
+    } finally {
+      locker.run('ROLLBACK')
+      locker.close()
+    }
+    ui.press('ENTER')
+    expect(await ui.waitFor((f) => f.includes('revoked key align'))).toMatch(/align .* revoked/)
+  })
+})

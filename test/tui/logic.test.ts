@@ -1,0 +1,150 @@
+/** The console's pure parts: ring buffer, traffic counters, Live filter, allow-list check (#3). */
+import { describe, expect, test } from 'bun:test'
+import type { AllowEntry } from '../../store/allow-list.ts'
+import type { RequestRecord } from '../../store/request-records.ts'
+import { wouldGetIn } from '../../tui/allow-check.ts'
+import { sparkline } from '../../tui/components/Sparkline.tsx'
+import { fit, fitEnd, windowStart } from '../../tui/format.ts'
+import { matchesLiveFilter, parseLiveFilter } from '../../tui/live-filter.ts'
+import { RequestStats, statsBucketCount, statsBucketMs } from '../../tui/request-stats.ts'
+import { RingBuffer } from '../../tui/ring-buffer.ts'
+import { requestRecord as record } from './harness.tsx'
+
+function entry(cidr: string, route?: string, note = ''): AllowEntry {
+  return { id: 1, cidr, route, note, createdAt: 0 }
+}
+
+describe('RingBuffer', () => {
+  test('keeps only the newest items, oldest first', () => {
+    const buffer = new RingBuffer<number>(3)
+    for (let i = 1; i <= 5; i++) buffer.push(i)
+    expect(buffer.toArray()).toEqual([3, 4, 5])
+    expect(buffer.size).toBe(3)
+  })
+
+  test('holds fewer items than its capacity in order', () => {
+    const buffer = new RingBuffer<string>(4)
+    buffer.push('a')
+    buffer.push('b')
+    expect(buffer.toArray()).toEqual(['a', 'b'])
+  })
+})
+
+describe('RequestStats', () => {
+  const now = 1_700_000_000_000
+
+  test('counts requests, server errors and denials per route in the window', () => {
+    const stats = new RequestStats()
+    stats.add(record({ ts: now, status: 200 }))
+    stats.add(record({ ts: now, status: 502 }))
+    stats.add(record({ ts: now - statsBucketMs, status: 401, auth: 'denied' }))
+    stats.add(record({ ts: now - statsBucketMs * statsBucketCount, status: 200 }))
+    const series = stats.series('prod', now)
+    expect(series.counts).toHaveLength(statsBucketCount)
+    expect(series.counts.at(-1)).toBe(2)
+    expect(series.counts.at(-2)).toBe(1)
+    expect(series).toMatchObject({ total: 3, serverErrors: 1, denied: 1 })
+  })
+
+  test('keeps a bounded number of buckets however long it runs', () => {
+    const stats = new RequestStats()
+    for (let i = 0; i < 1000; i++) stats.add(record({ ts: now + i * statsBucketMs }))
+    expect(stats.series('prod', now + 999 * statsBucketMs).total).toBe(statsBucketCount)
+  })
+
+  test('remembers when Jira last rejected a route credential', () => {
+    const stats = new RequestStats()
+    stats.add(record({ ts: now, status: 503, reason: 'upstream_rejected_credential' }))
+    expect(stats.lastRejectedCredential('prod')).toBe(now)
+    expect(stats.lastRejectedCredential('test')).toBeUndefined()
+  })
+})
+
+describe('Live filter', () => {
+  const cases: [string, Partial<RequestRecord>, boolean][] = [
+    ['status:5xx', { status: 503 }, true],
+    ['status:5xx', { status: 403 }, false],
+    ['status:4', { status: 429 }, true],
+    ['status:404', { status: 404 }, true],
+    ['route:prod', { route: 'prod' }, true],
+    ['route:prod', { route: 'test' }, false],
+    ['key:abc', { keyId: 'abcdefghij' }, true],
+    ['key:abc', { keyId: undefined }, false],
+    ['ip:10.1.', { clientIp: '10.1.2.3' }, true],
+    ['ip:10.1.', { clientIp: '110.1.2.3' }, false],
+    ['serverinfo', {}, true],
+    ['ip_not_allowed', { reason: 'ip_not_allowed', status: 403 }, true],
+    ['status:4xx key_unknown', { status: 401, reason: 'key_unknown' }, true],
+    ['status:4xx key_unknown', { status: 401, reason: 'key_revoked' }, false],
+  ]
+  for (const [text, fields, isMatch] of cases) {
+    test(`"${text}" ${isMatch ? 'matches' : 'does not match'} ${JSON.stringify(fields)}`, () => {
+      expect(matchesLiveFilter(record(fields), parseLiveFilter(text))).toBe(isMatch)
+    })
+  }
+
+  test('reports a status it cannot read instead of matching nothing silently', () => {
+    expect(parseLiveFilter('status:9xx').problems).toEqual([
+      'status:9xx is not a class (5xx) or a status (404)',
+    ])
+  })
+})
+
+describe('wouldGetIn', () => {
+  const entries = [
+    entry('10.0.0.0/8', undefined, 'office'),
+    entry('203.0.113.0/24', 'prod', 'Jira Align'),
+  ]
+
+  test('names the entry that let the address in, per route', () => {
+    expect(wouldGetIn(entries, ['prod', 'test'], '203.0.113.7')).toEqual([
+      {
+        route: 'prod',
+        isAllowed: true,
+        text: 'route prod: allowed by 203.0.113.0/24 (prod, "Jira Align")',
+      },
+      { route: 'test', isAllowed: false, text: 'route test: refused with 403 (no entry matches)' },
+    ])
+  })
+
+  test('judges IPv4-mapped IPv6 addresses as IPv4, as serve does', () => {
+    const [answer] = wouldGetIn(entries, ['test'], '::ffff:10.1.2.3') as { text: string }[]
+    expect(answer?.text).toBe('route test: allowed by 10.0.0.0/8 (global, "office")')
+  })
+
+  test('says an empty allow-list lets nobody in', () => {
+    expect(wouldGetIn([], ['prod'], '::1')).toEqual([
+      {
+        route: 'prod',
+        isAllowed: false,
+        text: 'route prod: refused with 403 (the allow-list is empty)',
+      },
+    ])
+  })
+
+  test('says when the text is not an address', () => {
+    expect(wouldGetIn(entries, ['prod'], '10.0.0.300')).toBe(
+      '"10.0.0.300" is not an IPv4 or IPv6 address',
+    )
+  })
+})
+
+describe('formatting', () => {
+  test('fits text to a width from either end', () => {
+    expect(fit('abcdef', 4)).toBe('abc…')
+    expect(fit('ab', 4)).toBe('ab  ')
+    expect(fitEnd('/rest/api/2/issue/A-1', 10)).toBe('…issue/A-1')
+  })
+
+  test('keeps the selected row inside the window', () => {
+    expect(windowStart(100, 0, 10)).toBe(0)
+    expect(windowStart(100, 50, 10)).toBe(45)
+    expect(windowStart(100, 99, 10)).toBe(90)
+    expect(windowStart(5, 4, 10)).toBe(0)
+  })
+
+  test('draws a sparkline scaled to the largest count', () => {
+    expect(sparkline([0, 1, 4, 8])).toBe('·▁▄█')
+    expect(sparkline([0, 0])).toBe('··')
+  })
+})
