@@ -1,8 +1,8 @@
 /** What every admin command shares: where the store is, who is acting, and opening it. */
 import { userInfo } from 'node:os'
 import { dirname, join } from 'node:path'
-import { defaultStateDir, masterKeyFileName, storeFileName } from '../defaults.ts'
 import { openStore, type Store } from '../../store/db.ts'
+import { defaultStateDir, masterKeyFileName, storeFileName } from '../defaults.ts'
 
 /** Global options every command accepts. */
 export interface GlobalOptions {

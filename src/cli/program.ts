@@ -1,5 +1,6 @@
 /** The command line: one commander command per file under commands/. */
 import { Command } from 'commander'
+import { version } from '../version.ts'
 import * as allowAdd from './commands/allow-add.ts'
 import * as allowList from './commands/allow-list.ts'
 import * as allowRemove from './commands/allow-remove.ts'
@@ -9,6 +10,7 @@ import * as demo from './commands/demo.ts'
 import * as init from './commands/init.ts'
 import * as keyCreate from './commands/key-create.ts'
 import * as keyExpire from './commands/key-expire.ts'
+import * as keyLimit from './commands/key-limit.ts'
 import * as keyList from './commands/key-list.ts'
 import * as keyRevoke from './commands/key-revoke.ts'
 import * as log from './commands/log.ts'
@@ -16,10 +18,12 @@ import * as routeAdd from './commands/route-add.ts'
 import * as routeExplain from './commands/route-explain.ts'
 import * as routeList from './commands/route-list.ts'
 import * as routeRemove from './commands/route-remove.ts'
+import * as routeResume from './commands/route-resume.ts'
 import * as routeSet from './commands/route-set.ts'
 import * as serve from './commands/serve.ts'
+import * as setting from './commands/setting.ts'
+import * as trusted from './commands/trusted.ts'
 import * as tui from './commands/tui.ts'
-import { version } from '../version.ts'
 
 /** Builds the whole command tree. */
 export function buildProgram(): Command {
@@ -35,16 +39,20 @@ export function buildProgram(): Command {
     .enablePositionalOptions(false)
   init.register(program)
   const route = program.command('route').description('routes: base path → Jira upstream')
-  for (const command of [routeAdd, routeList, routeSet, routeRemove, routeExplain])
+  for (const command of [routeAdd, routeList, routeSet, routeRemove, routeExplain, routeResume])
     command.register(route)
   const credential = program
     .command('credential')
     .description('the Jira service credential of a route')
   for (const command of [credentialSet, credentialList]) command.register(credential)
   const key = program.command('key').description('API keys Jira Align presents')
-  for (const command of [keyCreate, keyList, keyRevoke, keyExpire]) command.register(key)
+  for (const command of [keyCreate, keyList, keyRevoke, keyExpire, keyLimit]) command.register(key)
   const allow = program.command('allow').description('the IP allow-list')
   for (const command of [allowAdd, allowList, allowRemove]) command.register(allow)
+  trusted.register(
+    program.command('trusted').description('proxies whose X-Forwarded-For is believed'),
+  )
+  setting.register(program.command('setting').description('lockout, limits and record retention'))
   for (const command of [log, serve, demo, tui]) command.register(program)
   addStoreOptions(program)
   return program

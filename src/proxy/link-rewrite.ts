@@ -94,6 +94,13 @@ function asBuffer(chunk: Uint8Array): Buffer {
 
 type Coding = 'gzip' | 'deflate'
 
+// The (de)compression streams are typed as taking any BufferSource; Uint8Array is one.
+function asBytePair(
+  stream: CompressionStream | DecompressionStream,
+): ReadableWritablePair<Uint8Array, Uint8Array> {
+  return stream as unknown as ReadableWritablePair<Uint8Array, Uint8Array>
+}
+
 // `x-gzip` is gzip (RFC 9110 §8.4.1.3); a list of codings or an unknown one is not touched.
 function codingOf(contentEncoding: string | null): Coding | 'identity' | undefined {
   const value = contentEncoding?.trim().toLowerCase() ?? ''
@@ -115,9 +122,9 @@ export function rewriteResponseLinks(response: Response, rewrite: LinkRewrite): 
   const coding = codingOf(response.headers.get('content-encoding'))
   if (!response.body || coding === undefined) return response
   let body: ReadableStream<Uint8Array> = response.body
-  if (coding !== 'identity') body = body.pipeThrough(new DecompressionStream(coding))
+  if (coding !== 'identity') body = body.pipeThrough(asBytePair(new DecompressionStream(coding)))
   body = body.pipeThrough(createLinkRewriteStream(rewrite))
-  if (coding !== 'identity') body = body.pipeThrough(new CompressionStream(coding))
+  if (coding !== 'identity') body = body.pipeThrough(asBytePair(new CompressionStream(coding)))
   const headers = response.headers
   headers.delete('content-length')
   return new Response(body, { status: response.status, statusText: response.statusText, headers })

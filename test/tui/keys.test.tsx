@@ -66,6 +66,7 @@ describe('Keys screen', () => {
       keyId      name         routes       created    expires    last used status
       KEYID_____ align        prod         YYYY-MM-DD never      never     active
       ↑↓ select · n new key · r revoke · e expiry
+
                                                                        ? help · q quit"
     `)
   })
@@ -102,10 +103,9 @@ describe('Keys screen', () => {
     ui.type('taken')
     expect(await ui.waitFor((f) => f.includes('✗'))).toContain('a key named "taken" already exists')
     ui.press('ENTER')
+    expect(ui.frame()).toContain('Name: taken')
     ui.press('BACKSPACE')
-    await ui.waitFor(
-      (f) => f.includes('Name: take ') || f.includes('Name: take█') || /Name: take\s/.test(f),
-    )
+    await ui.waitFor((f) => /Name: take\s/.test(f) && !f.includes('✗'))
     ui.press('CTRL_U')
     ui.type('fresh')
     await ui.waitFor((f) => f.includes('Name: fresh') && !f.includes('✗'))
@@ -180,6 +180,17 @@ describe('Keys screen', () => {
     await ui.waitFor((f) => f.includes('no longer expires'))
     expect(getApiKey(store.db, 'b-key').expiresAt).toBeUndefined()
     expect(getApiKey(store.db, 'a-key').expiresAt).toBeUndefined()
+  })
+
+  test('takes a name and Enter that arrive in one read from the terminal', async () => {
+    ui = renderConsole(store.db, 'keys')
+    await ui.waitFor((f) => f.includes('no API keys yet'))
+    ui.type('n')
+    await ui.waitFor((f) => f.includes('Create an API key'))
+    ui.type('pasted\r')
+    await ui.waitFor((f) => f.includes('Routes: prod, test'))
+    ui.type('\r\r')
+    expect(await ui.waitFor((f) => f.includes('shown only this once'))).toContain('"pasted"')
   })
 
   test('shows a key created by another process within a second', async () => {

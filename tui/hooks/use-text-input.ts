@@ -37,10 +37,16 @@ export function useTextInput(options: TextInputOptions): TextInput {
     (input, key) => {
       if (key.return) return options.onSubmit?.(value())
       if (key.escape) return options.onCancel?.()
-      const next = editText(value(), input, key)
-      if (next === undefined) return
-      setValue(next)
-      options.onChange?.(next)
+      // Text and Enter in one read (a paste, tmux send-keys) arrive as one string: each line
+      // break submits what came before it.
+      const lines = key.ctrl || key.meta ? [input] : input.split(/\r\n?|\n/)
+      lines.forEach((line, i) => {
+        if (i > 0) options.onSubmit?.(value())
+        const next = editText(value(), line, key)
+        if (next === undefined) return
+        setValue(next)
+        options.onChange?.(next)
+      })
     },
     { isActive: options.isActive },
   )

@@ -1,7 +1,7 @@
 /** `japroxy route list`: every route with its upstream and whether a credential is set. */
 import type { Command } from 'commander'
 import { listCredentials } from '../../../store/credentials.ts'
-import { listRoutes } from '../../../store/routes.ts'
+import { listRoutes, type Route } from '../../../store/routes.ts'
 import { type GlobalOptions, openForCommand } from '../context.ts'
 import { say, table } from '../output.ts'
 import { run } from '../run.ts'
@@ -21,7 +21,7 @@ export function register(route: Command): void {
         if (routes.length === 0)
           return say('no routes yet: japroxy route add NAME --base-path /x --upstream URL')
         table(
-          ['NAME', 'BASE PATH', 'UPSTREAM', 'CREDENTIAL', 'PROFILE', 'RULES', 'ANONYMOUS'],
+          ['NAME', 'BASE PATH', 'UPSTREAM', 'CREDENTIAL', 'PROFILE', 'RULES', 'ANONYMOUS', 'LINKS'],
           routes.map((r) => [
             r.name,
             r.basePath,
@@ -30,8 +30,15 @@ export function register(route: Command): void {
             r.policy.profile,
             String(r.policy.rules.length),
             r.anonymousPaths.join(', ') || '-',
+            linksText(r),
           ]),
         )
       }),
     )
+}
+
+// What happens to Jira's links in JSON bodies (#7): rewriting needs a public URL to point at.
+function linksText(route: Route): string {
+  if (!route.rewriteLinks) return 'off'
+  return route.publicUrl ? 'rewritten' : 'no public URL'
 }

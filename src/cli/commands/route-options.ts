@@ -16,6 +16,7 @@ export interface RouteOptions {
   rule?: string[]
   allowPlainHttp?: boolean
   pin?: string
+  rewriteLinks?: boolean
 }
 
 /** Adds the route options to a command. */
@@ -41,6 +42,11 @@ export function addRouteOptions(command: Command): Command {
     )
     .option('--pin <sha256>', 'SHA-256 fingerprint the upstream certificate must have')
     .option('--allow-plain-http', 'allow an http:// upstream that is not on loopback')
+    .option(
+      '--rewrite-links',
+      'rewrite Jira links in JSON bodies to the public URL (default; needs --public-url)',
+    )
+    .option('--no-rewrite-links', 'leave Jira links in JSON bodies as Jira wrote them')
 }
 
 /** Applies the given options over `base`. */
@@ -53,6 +59,7 @@ export function applyRouteOptions(base: RouteFields, options: RouteOptions): Rou
     upstreamCaFile: options.caFile ?? base.upstreamCaFile,
     upstreamPin: options.pin ?? base.upstreamPin,
     isPlainHttpAllowed: options.allowPlainHttp ?? base.isPlainHttpAllowed,
+    rewriteLinks: options.rewriteLinks ?? base.rewriteLinks,
     headerTimeoutMs: options.headerTimeout ?? base.headerTimeoutMs,
     anonymousPaths: options.anonymous ?? base.anonymousPaths,
     policy: {

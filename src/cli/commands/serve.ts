@@ -1,8 +1,8 @@
 /** `japroxy serve`: runs the proxy until SIGTERM or Ctrl-C; SIGHUP reloads the settings. */
 import { readFileSync } from 'node:fs'
 import { type Command, Option } from 'commander'
-import { StoreError } from '../../../store/db.ts'
 import { storePublicKey } from '../../../store/credentials.ts'
+import { StoreError } from '../../../store/db.ts'
 import {
   isSamePublicKey,
   type MasterKey,
@@ -21,6 +21,7 @@ interface ServeCommandOptions {
   listen: { hostname: string; port: number }
   tlsCert?: string
   tlsKey?: string
+  clientCa?: string
   logLevel: Level
 }
 
@@ -36,14 +37,21 @@ export function loadMasterKey(path: string, publicKey: Uint8Array): MasterKey {
   return key
 }
 
-function readTls(options: ServeCommandOptions): { cert: string; key: string } | undefined {
-  if (!options.tlsCert && !options.tlsKey) return undefined
+function readTls(
+  options: ServeCommandOptions,
+): { cert: string; key: string; clientCa?: string } | undefined {
+  if (!options.tlsCert && !options.tlsKey) {
+    if (options.clientCa)
+      throw new UserError('--client-ca needs inbound TLS (--tls-cert and --tls-key)')
+    return undefined
+  }
   if (!options.tlsCert || !options.tlsKey)
     throw new UserError('inbound TLS needs both --tls-cert and --tls-key')
   try {
     return {
       cert: readFileSync(options.tlsCert, 'utf8'),
       key: readFileSync(options.tlsKey, 'utf8'),
+      clientCa: options.clientCa ? readFileSync(options.clientCa, 'utf8') : undefined,
     }
   } catch (error) {
     throw new UserError(`cannot read the TLS files: ${(error as Error).message}`)
@@ -63,6 +71,7 @@ export function register(program: Command): void {
     )
     .option('--tls-cert <file>', 'PEM certificate (chain) for inbound TLS')
     .option('--tls-key <file>', 'PEM private key for inbound TLS')
+    .option('--client-ca <file>', 'require client certificates from this CA (mutual TLS)')
     .addOption(
       new Option('--log-level <level>', 'least severe level logged')
         .choices(['debug', 'info', 'warn', 'error'])
