@@ -36,3 +36,9 @@ export const authRealm = 'japroxy'
 
 /** How many request records `japroxy log` shows by default. */
 export const defaultLogLimit = 50
+
+/** Where `serve` answers /healthz, /readyz and /metrics: loopback, apart from the proxy. */
+export const defaultAdminListen = '127.0.0.1:8444'
+
+/** How long requests in flight may take to finish when `serve` is stopped. */
+export const defaultShutdownGraceMs = 30_000

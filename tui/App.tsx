@@ -2,7 +2,7 @@
  * The admin console: a tab bar, the open screen and a status line. Every screen stays mounted
  * (hidden when not open) so a paused Live view or a half-read list survives switching screens.
  */
-import { Box, useApp, useInput, useWindowSize } from 'ink'
+import { Box, useApp, useWindowSize } from 'ink'
 import { type ReactNode, useMemo, useState } from 'react'
 import type { Store } from '../store/db.ts'
 import { ErrorBoundary } from './components/ErrorBoundary.tsx'
@@ -10,6 +10,8 @@ import { HelpOverlay } from './components/HelpOverlay.tsx'
 import { StatusBar } from './components/StatusBar.tsx'
 import { TabBar } from './components/TabBar.tsx'
 import { InputLockContext, useInputLockOwner } from './hooks/use-input-lock.ts'
+import { KeyRouterContext, useKeyRouter } from './hooks/use-key-input.ts'
+import { useRefState } from './hooks/use-ref-state.ts'
 import { useRequestTail } from './hooks/use-request-tail.ts'
 import { type Status, StatusContext } from './hooks/use-status.ts'
 import { defaultPollMs, StoreContext, useStoreWatcher } from './hooks/use-store.ts'
@@ -39,8 +41,10 @@ export function App({ db, actor, pollMs = defaultPollMs, initialScreen = 'overvi
   const watcher = useStoreWatcher(db, pollMs)
   const tail = useRequestTail(db, watcher.dataTick)
   const { isLocked, lock } = useInputLockOwner()
-  const [screen, setScreen] = useState<ScreenId>(initialScreen)
-  const [isHelp, setIsHelp] = useState(false)
+  const [currentScreen, setScreen] = useRefState<ScreenId>(initialScreen)
+  const [isHelpShown, setIsHelp] = useRefState(false)
+  const screen = currentScreen()
+  const isHelp = isHelpShown()
   const [status, setStatus] = useState<Status | undefined>()
   const { configTick, dataTick, watchError, markChanged } = watcher
   const handle = useMemo(
@@ -54,13 +58,13 @@ export function App({ db, actor, pollMs = defaultPollMs, initialScreen = 'overvi
     setStatus(undefined)
   }
 
-  useInput((input, key) => {
+  const router = useKeyRouter((input, key) => {
     if (isLocked()) return
     const numbered = screens.find((s) => s.key === input)
     if (numbered) open(numbered.id)
-    else if (key.tab) open(nextScreen(screen, key.shift ? -1 : 1))
-    else if (input === '?') setIsHelp(!isHelp)
-    else if (key.escape && isHelp) setIsHelp(false)
+    else if (key.tab) open(nextScreen(currentScreen(), key.shift ? -1 : 1))
+    else if (input === '?') setIsHelp(!isHelpShown())
+    else if (key.escape && isHelpShown()) setIsHelp(false)
     else if (input === 'q') exit()
   })
 
@@ -85,18 +89,24 @@ export function App({ db, actor, pollMs = defaultPollMs, initialScreen = 'overvi
     <StoreContext.Provider value={handle}>
       <StatusContext.Provider value={setStatus}>
         <InputLockContext.Provider value={lock}>
-          <Box flexDirection="column" width={width} height={rows}>
-            <TabBar screens={screens} active={screen} />
-            <Box flexDirection="column" height={height} overflow="hidden">
-              {isHelp ? <HelpOverlay screen={screens.find((s) => s.id === screen)!} /> : null}
-              {screens.map((s) => (
-                <Box key={s.id} display={isVisible(s.id) ? 'flex' : 'none'} flexDirection="column">
-                  <ErrorBoundary resetKey={watcher.configTick}>{views[s.id]}</ErrorBoundary>
-                </Box>
-              ))}
+          <KeyRouterContext.Provider value={router}>
+            <Box flexDirection="column" width={width} height={rows}>
+              <TabBar screens={screens} active={screen} />
+              <Box flexDirection="column" height={height} overflow="hidden">
+                {isHelp ? <HelpOverlay screen={screens.find((s) => s.id === screen)!} /> : null}
+                {screens.map((s) => (
+                  <Box
+                    key={s.id}
+                    display={isVisible(s.id) ? 'flex' : 'none'}
+                    flexDirection="column"
+                  >
+                    <ErrorBoundary resetKey={watcher.configTick}>{views[s.id]}</ErrorBoundary>
+                  </Box>
+                ))}
+              </Box>
+              <StatusBar status={status} storeError={watcher.watchError ?? tail.error} />
             </Box>
-            <StatusBar status={status} storeError={watcher.watchError ?? tail.error} />
-          </Box>
+          </KeyRouterContext.Provider>
         </InputLockContext.Provider>
       </StatusContext.Provider>
     </StoreContext.Provider>

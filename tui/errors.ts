@@ -14,12 +14,10 @@ export interface ShownError {
 
 /** Describes an error for the screen; secrets are masked by the one redaction module. */
 export function describeError(error: unknown): ShownError {
+  // The store words its problems without echoing secrets; masking them again would turn
+  // `credential.password: is empty` into nonsense, so they are shown as written.
   if (error instanceof ValidationError) {
-    return {
-      message: 'the input has problems; nothing was written',
-      problems: error.problems.map(redactText),
-      hint: error.hint,
-    }
+    return { message: 'the input has problems:', problems: error.problems, hint: error.hint }
   }
   if (error instanceof StoreError) {
     return { message: redactText(error.message), problems: [], hint: error.hint }

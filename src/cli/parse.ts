@@ -31,6 +31,11 @@ export function parseListen(text: string): { hostname: string; port: number } {
   return { hostname: match[1] ?? match[2]!, port }
 }
 
+/** Parses `host:port` for a listener that may be turned `off`. */
+export function parseAdminListen(text: string): { hostname: string; port: number } | undefined {
+  return text.trim() === 'off' ? undefined : parseListen(text)
+}
+
 /** Collects a repeatable option into a list. */
 export function collect(value: string, previous: string[] | undefined): string[] {
   return [...(previous ?? []), value]

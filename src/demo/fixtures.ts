@@ -25,6 +25,14 @@ export interface BoardFixture {
   projectKey: string
 }
 
+/** A kind of issue link, with how each side reads it. */
+export interface LinkTypeFixture {
+  id: string
+  name: string
+  inward: string
+  outward: string
+}
+
 /** The projects; DEMO holds the generated issues, OPS starts empty. */
 export const projects: ProjectFixture[] = [
   { id: '10000', key: 'DEMO', name: 'Demo project' },
@@ -64,6 +72,19 @@ export const issueTypes = [
 
 /** The priorities, highest first. */
 export const priorities = ['Highest', 'High', 'Medium', 'Low', 'Lowest']
+
+/** The issue link types a fresh Jira has. */
+export const linkTypes: LinkTypeFixture[] = [
+  { id: '10000', name: 'Blocks', inward: 'is blocked by', outward: 'blocks' },
+  { id: '10001', name: 'Cloners', inward: 'is cloned by', outward: 'clones' },
+  { id: '10002', name: 'Duplicate', inward: 'is duplicated by', outward: 'duplicates' },
+  { id: '10003', name: 'Relates', inward: 'relates to', outward: 'relates to' },
+]
+
+/** Renders a link type. */
+export function linkTypeJson(type: LinkTypeFixture, baseUrl: string) {
+  return { ...type, self: `${baseUrl}/rest/api/2/issueLinkType/${type.id}` }
+}
 
 /** The agile boards. */
 export const boards: BoardFixture[] = [

@@ -7,6 +7,8 @@ import {
   findProject,
   issueTypeJson,
   issueTypes,
+  type LinkTypeFixture,
+  linkTypeJson,
   type ProjectFixture,
   projectJson,
   statuses,
@@ -24,18 +26,34 @@ export interface StoredIssue {
   issueTypeId: string
   updated: Date
   version: number
+  /** Position in the global rank order (lower ranks first), as Jira Software keeps it. */
+  rank: number
+  /** The sprint the issue is in, or undefined for the backlog. */
+  sprintId: number | undefined
+  links: IssueLinkRef[]
+}
+
+/** One side of an issue link: `outward` when this issue is the one that, say, blocks. */
+export interface IssueLinkRef {
+  id: number
+  type: LinkTypeFixture
+  direction: 'inward' | 'outward'
+  other: StoredIssue
 }
 
 /** A search filter: the simple JQL clauses the stand-in understands. */
 export interface IssueFilter {
   projectKey?: string
   issueKey?: string
+  sprintId?: number
+  isRankOrder?: boolean
 }
 
 // Fixed so that generated issues, and so test expectations, are the same on every run.
 const generatedEpoch = Date.UTC(2024, 0, 1)
 const firstIssueId = 10000
 const firstAttachmentId = 20000
+const firstLinkId = 30000
 
 /** In-memory issue storage, ordered by id. */
 export class IssueStore {
@@ -44,6 +62,7 @@ export class IssueStore {
   private readonly nextNumber = new Map<string, number>()
   private nextId = firstIssueId
   private attachmentCount = 0
+  private linkCount = 0
 
   /** Creates a store holding `count` generated issues in project DEMO. */
   constructor(count: number) {
@@ -69,6 +88,9 @@ export class IssueStore {
       issueTypeId,
       updated: new Date(),
       version: 1,
+      rank: issueRankStep * (this.nextId - firstIssueId),
+      sprintId: undefined,
+      links: [],
     }
     this.byId.set(issue.id, issue)
     this.byKey.set(issue.key, issue)
@@ -84,7 +106,7 @@ export class IssueStore {
   /** Applies a change to an issue and bumps its version. */
   update(
     issue: StoredIssue,
-    change: Partial<Pick<StoredIssue, 'summary' | 'description' | 'statusId'>>,
+    change: Partial<Pick<StoredIssue, 'summary' | 'description' | 'statusId' | 'sprintId'>>,
   ) {
     Object.assign(issue, change)
     issue.updated = new Date()
@@ -97,6 +119,29 @@ export class IssueStore {
     return firstAttachmentId + this.attachmentCount
   }
 
+  /** Links `from` to `to` (`from` blocks `to`, say) and returns the link's id. */
+  link(type: LinkTypeFixture, from: StoredIssue, to: StoredIssue): number {
+    const id = firstLinkId + ++this.linkCount
+    from.links.push({ id, type, direction: 'outward', other: to })
+    to.links.push({ id, type, direction: 'inward', other: from })
+    return id
+  }
+
+  /** Moves issues into a sprint. */
+  moveToSprint(issues: StoredIssue[], sprintId: number): void {
+    for (const issue of issues) this.update(issue, { sprintId })
+  }
+
+  /** Ranks issues, in the order given, right before or right after the anchor issue. */
+  rankAround(issues: StoredIssue[], anchor: StoredIssue, isBefore: boolean): void {
+    const moving = new Set(issues)
+    const order = [...this.byId.values()].filter((i) => !moving.has(i)).sort(byRank)
+    order.splice(order.indexOf(anchor) + (isBefore ? 0 : 1), 0, ...issues)
+    order.forEach((issue, index) => {
+      issue.rank = issueRankStep * index
+    })
+  }
+
   /** Removes an issue. */
   delete(issue: StoredIssue): void {
     this.byId.delete(issue.id)
@@ -107,14 +152,23 @@ export class IssueStore {
   search(filter: IssueFilter): StoredIssue[] {
     const issueKey = filter.issueKey?.toUpperCase()
     const projectKey = filter.projectKey?.toUpperCase()
-    return [...this.byId.values()].filter(
+    const found = [...this.byId.values()].filter(
       (issue) =>
         (issueKey === undefined || issue.key === issueKey) &&
+        (filter.sprintId === undefined || issue.sprintId === filter.sprintId) &&
         (projectKey === undefined ||
           issue.project.key === projectKey ||
           issue.project.id === projectKey),
     )
+    return filter.isRankOrder ? found.sort(byRank) : found
   }
+}
+
+// Ranks are spaced out like Jira's LexoRank buckets; only their order matters here.
+const issueRankStep = 10
+
+function byRank(a: StoredIssue, b: StoredIssue): number {
+  return a.rank - b.rank
 }
 
 /** Returns the strong ETag of an issue's current version. */
@@ -122,14 +176,19 @@ export function issueEtag(issue: StoredIssue): string {
   return `"${issue.id}-${issue.version}"`
 }
 
-/** Reads the simple `project = X` and `key = X` clauses of a JQL query; the rest is ignored. */
+/**
+ * Reads the simple `project = X`, `key = X` and `sprint = N` clauses of a JQL query and an
+ * `ORDER BY Rank`; the rest is ignored.
+ */
 export function parseJql(jql: string): IssueFilter {
-  const where = jql.split(/\border\s+by\b/i)[0] ?? ''
-  const filter: IssueFilter = {}
-  const clause = /\b(project|key|issuekey)\s*=\s*(?:"([^"]*)"|'([^']*)'|([\w-]+))/gi
+  const [where = '', orderBy = ''] = jql.split(/\border\s+by\b/i)
+  const filter: IssueFilter = { isRankOrder: /^\s*rank\b/i.test(orderBy) }
+  const clause = /\b(project|key|issuekey|sprint)\s*=\s*(?:"([^"]*)"|'([^']*)'|([\w-]+))/gi
   for (const match of where.matchAll(clause)) {
     const value = match[2] ?? match[3] ?? match[4] ?? ''
-    if (match[1]!.toLowerCase() === 'project') filter.projectKey = value
+    const field = match[1]!.toLowerCase()
+    if (field === 'project') filter.projectKey = value
+    else if (field === 'sprint') filter.sprintId = Number(value)
     else filter.issueKey = value
   }
   return filter
@@ -151,7 +210,26 @@ export function issueJson(issue: StoredIssue, baseUrl: string) {
       issuetype: issueTypeJson(type, baseUrl),
       project: projectJson(issue.project, baseUrl),
       updated: jiraTimestamp(issue.updated),
+      issuelinks: issue.links.map((link) => issueLinkJson(link, baseUrl)),
     },
+  }
+}
+
+// An issue link as one side shows it: on the issue that blocks, the other is `outwardIssue`.
+function issueLinkJson(link: IssueLinkRef, baseUrl: string) {
+  const { other } = link
+  const status = statuses.find((candidate) => candidate.id === other.statusId) ?? statuses[0]!
+  const otherJson = {
+    id: String(other.id),
+    key: other.key,
+    self: `${baseUrl}/rest/api/2/issue/${other.id}`,
+    fields: { summary: other.summary, status: statusJson(status, baseUrl) },
+  }
+  return {
+    id: String(link.id),
+    self: `${baseUrl}/rest/api/2/issueLink/${link.id}`,
+    type: linkTypeJson(link.type, baseUrl),
+    [link.direction === 'outward' ? 'outwardIssue' : 'inwardIssue']: otherJson,
   }
 }
 

@@ -4,6 +4,7 @@
  */
 import { type BoardFixture, boards, sprints } from './fixtures.ts'
 import { asString, parseJsonBody, readPage } from './handler-support.ts'
+import { issueJson, type StoredIssue } from './issue-store.ts'
 import { empty, jiraError, json, type Reply } from './reply.ts'
 import type { Route, StandInContext } from './router.ts'
 
@@ -52,15 +53,7 @@ function listSprints(ctx: StandInContext): Reply {
   const found = sprints.filter(
     (sprint) => sprint.boardId === board.id && (!states || states.includes(sprint.state)),
   )
-  return paged(ctx, found, (sprint) => ({
-    id: sprint.id,
-    self: `${ctx.baseUrl}/rest/agile/1.0/sprint/${sprint.id}`,
-    state: sprint.state,
-    name: sprint.name,
-    ...(sprint.start && { startDate: `${sprint.start}T09:00:00.000Z` }),
-    ...(sprint.end && { endDate: `${sprint.end}T17:00:00.000Z` }),
-    originBoardId: sprint.boardId,
-  }))
+  return paged(ctx, found, (sprint) => sprintJson(sprint, ctx.baseUrl))
 }
 
 function unknownIssues(ctx: StandInContext, keys: unknown): Reply | undefined {
@@ -70,13 +63,62 @@ function unknownIssues(ctx: StandInContext, keys: unknown): Reply | undefined {
   return undefined
 }
 
-function moveToSprint(ctx: StandInContext): Reply {
-  if (!sprints.some((sprint) => String(sprint.id) === ctx.params.sprintId)) {
-    return jiraError(404, [`Sprint with id ${ctx.params.sprintId ?? ''} does not exist`])
+function findIssues(ctx: StandInContext, keys: unknown[]): StoredIssue[] {
+  return keys.map((key) => ctx.issues.find(asString(key) ?? '')!)
+}
+
+function sprintMissing(ctx: StandInContext): Reply {
+  return jiraError(404, [`Sprint with id ${ctx.params.sprintId ?? ''} does not exist`])
+}
+
+function findSprint(ctx: StandInContext) {
+  return sprints.find((sprint) => String(sprint.id) === ctx.params.sprintId)
+}
+
+function sprintJson(sprint: (typeof sprints)[number], baseUrl: string) {
+  return {
+    id: sprint.id,
+    self: `${baseUrl}/rest/agile/1.0/sprint/${sprint.id}`,
+    state: sprint.state,
+    name: sprint.name,
+    ...(sprint.start && { startDate: `${sprint.start}T09:00:00.000Z` }),
+    ...(sprint.end && { endDate: `${sprint.end}T17:00:00.000Z` }),
+    originBoardId: sprint.boardId,
   }
+}
+
+function getSprint(ctx: StandInContext): Reply {
+  const sprint = findSprint(ctx)
+  return sprint ? json(200, sprintJson(sprint, ctx.baseUrl)) : sprintMissing(ctx)
+}
+
+// The agile API's issue lists page like search: `issues`, not `values`.
+function sprintIssues(ctx: StandInContext): Reply {
+  const sprint = findSprint(ctx)
+  if (!sprint) return sprintMissing(ctx)
+  const { query } = ctx
+  const page = readPage(query.get('startAt'), query.get('maxResults'), agileDefaultMax, agileMaxCap)
+  const found = ctx.issues.search({ sprintId: sprint.id, isRankOrder: true })
+  const issues = found.slice(page.startAt, page.startAt + page.maxResults)
+  return json(200, {
+    expand: 'schema,names',
+    startAt: page.startAt,
+    maxResults: page.maxResults,
+    total: found.length,
+    issues: issues.map((issue) => issueJson(issue, ctx.baseUrl)),
+  })
+}
+
+function moveToSprint(ctx: StandInContext): Reply {
+  const sprint = findSprint(ctx)
+  if (!sprint) return sprintMissing(ctx)
   const parsed = parseJsonBody(ctx.body)
   if ('error' in parsed) return parsed.error
-  return unknownIssues(ctx, parsed.value.issues) ?? empty(204)
+  const { issues } = parsed.value
+  const problem = unknownIssues(ctx, issues)
+  if (problem) return problem
+  ctx.issues.moveToSprint(findIssues(ctx, issues as unknown[]), sprint.id)
+  return empty(204)
 }
 
 function rankIssues(ctx: StandInContext): Reply {
@@ -85,7 +127,16 @@ function rankIssues(ctx: StandInContext): Reply {
   const { issues, rankBeforeIssue, rankAfterIssue } = parsed.value
   const anchor = asString(rankBeforeIssue) ?? asString(rankAfterIssue)
   if (!anchor) return jiraError(400, ['rankBeforeIssue or rankAfterIssue is required'])
-  return unknownIssues(ctx, [...(Array.isArray(issues) ? issues : []), anchor]) ?? empty(204)
+  const keys = Array.isArray(issues) ? issues : []
+  const problem = unknownIssues(ctx, [...keys, anchor])
+  if (problem) return problem
+  const [anchorIssue] = findIssues(ctx, [anchor])
+  ctx.issues.rankAround(
+    findIssues(ctx, keys),
+    anchorIssue!,
+    asString(rankBeforeIssue) !== undefined,
+  )
+  return empty(204)
 }
 
 function rapidViews(): Reply {
@@ -108,6 +159,8 @@ function rapidViews(): Reply {
 export const agileRoutes: Route[] = [
   { method: 'GET', pattern: '/rest/agile/1.0/board', handler: listBoards },
   { method: 'GET', pattern: '/rest/agile/1.0/board/:boardId/sprint', handler: listSprints },
+  { method: 'GET', pattern: '/rest/agile/1.0/sprint/:sprintId', handler: getSprint },
+  { method: 'GET', pattern: '/rest/agile/1.0/sprint/:sprintId/issue', handler: sprintIssues },
   { method: 'POST', pattern: '/rest/agile/1.0/sprint/:sprintId/issue', handler: moveToSprint },
   { method: 'PUT', pattern: '/rest/agile/1.0/issue/rank', handler: rankIssues },
   { method: 'GET', pattern: '/rest/greenhopper/1.0/rapidviews/list', handler: rapidViews },

@@ -2,7 +2,15 @@
  * Issue writes of Jira's REST API v2 as the stand-in imitates them: create, read with ETag,
  * edit guarded by If-Match, delete, transitions, links and attachment uploads.
  */
-import { findProject, issueTypes, statuses, statusJson, transitions } from './fixtures.ts'
+import {
+  findProject,
+  issueTypes,
+  linkTypeJson,
+  linkTypes,
+  statuses,
+  statusJson,
+  transitions,
+} from './fixtures.ts'
 import { asRecord, asString, parseJsonBody } from './handler-support.ts'
 import { issueEtag, issueJson, jiraTimestamp, type StoredIssue } from './issue-store.ts'
 import { empty, jiraError, json, type Reply, text } from './reply.ts'
@@ -103,17 +111,34 @@ function doTransition(ctx: StandInContext): Reply {
   return empty(204)
 }
 
+function findLinkType(ref: Record<string, unknown>) {
+  const name = asString(ref.name)?.toLowerCase()
+  const id = asString(ref.id)
+  return linkTypes.find((type) => type.id === id || type.name.toLowerCase() === name)
+}
+
+// Jira reads `inwardIssue` [outward description] `outwardIssue`: inward blocks outward.
 function linkIssues(ctx: StandInContext): Reply {
   const parsed = parseJsonBody(ctx.body)
   if ('error' in parsed) return parsed.error
-  const { inwardIssue, outwardIssue, type } = parsed.value
-  if (!asString(asRecord(type).name) && !asString(asRecord(type).id)) {
+  const typeRef = asRecord(parsed.value.type)
+  if (!asString(typeRef.name) && !asString(typeRef.id)) {
     return jiraError(400, ['Issue link type is required.'])
   }
-  for (const ref of [asRecord(inwardIssue), asRecord(outwardIssue)]) {
-    if (!ctx.issues.find(asString(ref.key) ?? asString(ref.id) ?? '')) return issueMissing()
-  }
-  return empty(201)
+  const type = findLinkType(typeRef)
+  if (!type)
+    return jiraError(404, [`No issue link type with name '${asString(typeRef.name)}' found.`])
+  const [from, to] = [parsed.value.inwardIssue, parsed.value.outwardIssue].map((ref) => {
+    const { key, id } = asRecord(ref)
+    return ctx.issues.find(asString(key) ?? asString(id) ?? '')
+  })
+  if (!from || !to) return issueMissing()
+  const linkId = ctx.issues.link(type, from, to)
+  return empty(201, { Location: `${ctx.baseUrl}/rest/api/2/issueLink/${linkId}` })
+}
+
+function listLinkTypes(ctx: StandInContext): Reply {
+  return json(200, { issueLinkTypes: linkTypes.map((type) => linkTypeJson(type, ctx.baseUrl)) })
 }
 
 function addAttachments(ctx: StandInContext): Reply {
@@ -157,5 +182,6 @@ export const issueRoutes: Route[] = [
   { method: 'GET', pattern: '/rest/api/2/issue/:idOrKey/transitions', handler: listTransitions },
   { method: 'POST', pattern: '/rest/api/2/issue/:idOrKey/transitions', handler: doTransition },
   { method: 'POST', pattern: '/rest/api/2/issueLink', handler: linkIssues },
+  { method: 'GET', pattern: '/rest/api/2/issueLinkType', handler: listLinkTypes },
   { method: 'POST', pattern: '/rest/api/2/issue/:idOrKey/attachments', handler: addAttachments },
 ]

@@ -42,8 +42,9 @@ export async function sendUpstream(
   const timer = new AbortController()
   const timeout = setTimeout(() => timer.abort(), route.headerTimeoutMs)
   const hasBody = req.body !== null && ctx.method !== 'GET' && ctx.method !== 'HEAD'
+  const sentAt = performance.now()
   try {
-    return await fetch(url, {
+    const response = await fetch(url, {
       method: ctx.method,
       headers,
       body: hasBody ? req.body : undefined,
@@ -52,6 +53,8 @@ export async function sendUpstream(
       signal: AbortSignal.any([req.signal, timer.signal]),
       tls: route.upstreamTls,
     } as RequestInit)
+    ctx.upstreamMs = performance.now() - sentAt
+    return response
   } catch (error) {
     if (req.signal.aborted)
       throw new ProxyError(499, 'Client went away.', 'client_gone', { cause: error })

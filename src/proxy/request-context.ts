@@ -22,6 +22,8 @@ export interface RequestContext {
   auth: 'ok' | 'denied' | 'error' | 'anonymous'
   reason: Reason | undefined
   upstreamStatus: number | undefined
+  /** Milliseconds the upstream took to send its response headers (for `/metrics`). */
+  upstreamMs: number | undefined
   bytesIn: number
 }
 
@@ -69,6 +71,7 @@ export function newContext(
     auth: 'denied',
     reason: undefined,
     upstreamStatus: undefined,
+    upstreamMs: undefined,
     bytesIn: 0,
   }
 }

@@ -9,6 +9,7 @@ import { configVersion, dataVersion, type Store } from '../../store/db.ts'
 import type { MasterKey } from '../../store/seal.ts'
 import { reloadPollMs } from '../defaults.ts'
 import { errorText, type Logger } from '../log/logger.ts'
+import { Metrics } from '../ops/metrics.ts'
 import { Lockout, RateLimiter } from './abuse.ts'
 import { normaliseRemoteAddr } from './client-ip.ts'
 import { handleRequest, type PipelineEnv } from './pipeline.ts'
@@ -27,6 +28,8 @@ export interface ServeOptions {
   logger: Logger
   /** Called with each finished request (the demo prints them). */
   onRequest?: (line: Record<string, unknown>) => void
+  /** Where request counters go (a fresh registry when not given). */
+  metrics?: Metrics
 }
 
 /** A running proxy. */
@@ -40,7 +43,13 @@ export interface RunningProxy {
   lockout: Lockout
   /** Requests being handled right now. */
   inFlight(): number
-  stop(): Promise<void>
+  /** Counters for `/metrics`. */
+  metrics: Metrics
+  /**
+   * Stops accepting, lets requests in flight finish for up to `graceMs` (then cuts them),
+   * and writes the queued request records.
+   */
+  stop(graceMs?: number): Promise<void>
 }
 
 function lockoutSettings(snapshot: Snapshot) {
@@ -71,6 +80,7 @@ export function startProxy(options: ServeOptions): RunningProxy {
   let inFlight = 0
   const recorder = new Recorder(db, logger)
   recorder.start()
+  const metrics = options.metrics ?? new Metrics()
 
   const reload = (isForced = false): boolean => {
     try {
@@ -85,8 +95,10 @@ export function startProxy(options: ServeOptions): RunningProxy {
         routes: current.routes.length,
       })
       for (const warning of current.warnings) logger.log('warn', warning)
+      metrics.reloads++
       return true
     } catch (error) {
+      metrics.reloadFailures++
       logger.log('error', 'reload failed; still serving the previous settings', {
         error: errorText(error),
       })
@@ -100,6 +112,7 @@ export function startProxy(options: ServeOptions): RunningProxy {
     const line = requestLine(ctx, status, bytesOut, error)
     logger.log(status >= 500 ? 'error' : 'info', 'request', line)
     options.onRequest?.(line)
+    metrics.observe(ctx, status, bytesOut, error)
     recorder.add({
       ts: Date.now(),
       requestId: ctx.requestId,
@@ -196,13 +209,36 @@ export function startProxy(options: ServeOptions): RunningProxy {
     recorder,
     lockout,
     inFlight: () => inFlight,
-    async stop() {
+    metrics,
+    async stop(graceMs?: number) {
       clearInterval(poll)
-      await server.stop()
+      await stopServer(server, graceMs, logger)
       recorder.stop()
       logger.flush()
     },
   }
+}
+
+/** Waits for requests in flight up to `graceMs`, then closes every connection. */
+async function stopServer(
+  server: Bun.Server<undefined>,
+  graceMs: number | undefined,
+  logger: Logger,
+): Promise<void> {
+  const drained = server.stop(false)
+  if (graceMs === undefined) return drained
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const deadline = new Promise<'deadline'>((resolve) => {
+    timer = setTimeout(() => resolve('deadline'), graceMs)
+  })
+  const outcome = await Promise.race([drained, deadline])
+  clearTimeout(timer)
+  if (outcome !== 'deadline') return
+  logger.log('warn', 'shutdown deadline reached; cutting the requests still in flight', {
+    inFlight: server.pendingRequests,
+    graceMs,
+  })
+  await server.stop(true)
 }
 
 function formatHost(hostname: string): string {

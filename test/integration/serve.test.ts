@@ -5,8 +5,16 @@ import { readFileSync } from 'node:fs'
 import { addAllowEntry, removeAllowEntry } from '../../store/allow-list.ts'
 import { setCredential } from '../../store/credentials.ts'
 import { revokeApiKey } from '../../store/keys.ts'
-import { updateRoute, getRoute } from '../../store/routes.ts'
-import { basic, type Stack, serviceUser, servicePassword, startStack, unusedPort, within } from '../support/stack.ts'
+import { getRoute, updateRoute } from '../../store/routes.ts'
+import {
+  basic,
+  type Stack,
+  servicePassword,
+  serviceUser,
+  startStack,
+  unusedPort,
+  within,
+} from '../support/stack.ts'
 
 let stack: Stack
 const serviceAuthorization = basic(servicePassword, serviceUser)
@@ -31,9 +39,11 @@ function headerValues(name: string): string[] {
 }
 
 describe('a good key', () => {
-  test('gets Jira\'s answer, and Jira saw exactly one Authorization: the service credential', async () => {
+  test("gets Jira's answer, and Jira saw exactly one Authorization: the service credential", async () => {
     stack.jira.clearReceived()
-    const response = await stack.get('/jira-prod/rest/api/2/myself', { headers: { authorization: basic(stack.apiKey) } })
+    const response = await stack.get('/jira-prod/rest/api/2/myself', {
+      headers: { authorization: basic(stack.apiKey) },
+    })
     expect(response.status).toBe(200)
     expect(((await response.json()) as { name: string }).name).toBe(serviceUser)
     expect(stack.jira.received).toHaveLength(1)
@@ -42,9 +52,12 @@ describe('a good key', () => {
   })
 
   test('forwards the query string untouched', async () => {
-    const response = await stack.get('/jira-prod/rest/api/2/search?jql=project%3DDEMO&startAt=5&maxResults=2', {
-      headers: { authorization: basic(stack.apiKey) },
-    })
+    const response = await stack.get(
+      '/jira-prod/rest/api/2/search?jql=project%3DDEMO&startAt=5&maxResults=2',
+      {
+        headers: { authorization: basic(stack.apiKey) },
+      },
+    )
     expect(response.status).toBe(200)
     expect(lastReceived().url).toBe('/rest/api/2/search?jql=project%3DDEMO&startAt=5&maxResults=2')
     const body = (await response.json()) as { startAt: number; issues: unknown[] }
@@ -76,14 +89,17 @@ describe('a bad key', () => {
     bodies = []
   })
 
-  test.each(cases)('%s: 401 with WWW-Authenticate, and Jira sees nothing', async (_name, headers) => {
-    stack.jira.clearReceived()
-    const response = await stack.get('/jira-prod/rest/api/2/myself', { headers: headers() })
-    expect(response.status).toBe(401)
-    expect(response.headers.get('www-authenticate')).toBe('Basic realm="japroxy"')
-    bodies.push((await response.text()).replace(/\(request [^)]+\)/, ''))
-    expect(stack.jira.received).toHaveLength(0)
-  })
+  test.each(cases)(
+    '%s: 401 with WWW-Authenticate, and Jira sees nothing',
+    async (_name, headers) => {
+      stack.jira.clearReceived()
+      const response = await stack.get('/jira-prod/rest/api/2/myself', { headers: headers() })
+      expect(response.status).toBe(401)
+      expect(response.headers.get('www-authenticate')).toBe('Basic realm="japroxy"')
+      bodies.push((await response.text()).replace(/\(request [^)]+\)/, ''))
+      expect(stack.jira.received).toHaveLength(0)
+    },
+  )
 
   test('every refused key gets the same body', () => {
     expect(bodies).toHaveLength(cases.length)
@@ -97,7 +113,9 @@ describe('allow-list and scope', () => {
     addAllowEntry(stack.db, 'test', { cidr: '10.0.0.0/8', note: 'someone else' })
     stack.proxy.reload(true)
     stack.jira.clearReceived()
-    const response = await stack.get('/jira-prod/rest/api/2/myself', { headers: { authorization: basic(stack.apiKey) } })
+    const response = await stack.get('/jira-prod/rest/api/2/myself', {
+      headers: { authorization: basic(stack.apiKey) },
+    })
     expect(response.status).toBe(403)
     expect(stack.jira.received).toHaveLength(0)
     addAllowEntry(stack.db, 'test', { cidr: '127.0.0.1', note: 'tests' })
@@ -106,13 +124,17 @@ describe('allow-list and scope', () => {
 
   test('a key not granted the route gets 403', async () => {
     stack.addRoute({ name: 'walled', basePath: '/walled', upstreamUrl: stack.jira.url })
-    const response = await stack.get('/walled/rest/api/2/myself', { headers: { authorization: basic(stack.apiKey) } })
+    const response = await stack.get('/walled/rest/api/2/myself', {
+      headers: { authorization: basic(stack.apiKey) },
+    })
     expect(response.status).toBe(403)
     expect(await response.text()).toContain('not granted')
   })
 
   test('a path outside every route gets 404', async () => {
-    const response = await stack.get('/elsewhere/rest/api/2/myself', { headers: { authorization: basic(stack.apiKey) } })
+    const response = await stack.get('/elsewhere/rest/api/2/myself', {
+      headers: { authorization: basic(stack.apiKey) },
+    })
     expect(response.status).toBe(404)
   })
 
@@ -130,8 +152,8 @@ describe('allow-list and scope', () => {
   })
 })
 
-describe('Jira Align\'s health check', () => {
-  test('20 serverInfo calls with Jira Align\'s Basic header succeed and no failed login is counted', async () => {
+describe("Jira Align's health check", () => {
+  test("20 serverInfo calls with Jira Align's Basic header succeed and no failed login is counted", async () => {
     stack.jira.clearReceived()
     for (let i = 0; i < 20; i++) {
       const response = await stack.get('/jira-prod/rest/api/2/serverInfo?doHealthCheck=true', {
@@ -153,15 +175,22 @@ describe('changes while serve runs', () => {
   test('a key revoked by the CLI is refused within 2 s', async () => {
     const key = stack.createKey('to-revoke', ['prod'])
     stack.proxy.reload(true)
-    const ok = await stack.get('/jira-prod/rest/api/2/myself', { headers: { authorization: basic(key) } })
-    expect(ok.status).toBe(200)
-    const cli = Bun.spawnSync([process.execPath, 'src/main.ts', 'key', 'revoke', 'to-revoke', '--db', stack.dbPath], {
-      cwd: `${import.meta.dir}/../..`,
+    const ok = await stack.get('/jira-prod/rest/api/2/myself', {
+      headers: { authorization: basic(key) },
     })
+    expect(ok.status).toBe(200)
+    const cli = Bun.spawnSync(
+      [process.execPath, 'src/main.ts', 'key', 'revoke', 'to-revoke', '--db', stack.dbPath],
+      {
+        cwd: `${import.meta.dir}/../..`,
+      },
+    )
     expect(cli.stderr.toString()).toBe('')
     expect(cli.exitCode).toBe(0)
     const took = await within(2000, async () => {
-      const response = await stack.get('/jira-prod/rest/api/2/myself', { headers: { authorization: basic(key) } })
+      const response = await stack.get('/jira-prod/rest/api/2/myself', {
+        headers: { authorization: basic(key) },
+      })
       await response.arrayBuffer()
       return response.status === 401
     })
@@ -213,11 +242,21 @@ describe('bodies', () => {
 
 describe('upstream failures', () => {
   test('a stopped upstream gives 502', async () => {
-    stack.addRoute({ name: 'stopped', basePath: '/stopped', upstreamUrl: `http://127.0.0.1:${unusedPort()}` })
-    setCredential(stack.db, 'test', 'stopped', { kind: 'basic', username: serviceUser, password: servicePassword })
+    stack.addRoute({
+      name: 'stopped',
+      basePath: '/stopped',
+      upstreamUrl: `http://127.0.0.1:${unusedPort()}`,
+    })
+    setCredential(stack.db, 'test', 'stopped', {
+      kind: 'basic',
+      username: serviceUser,
+      password: servicePassword,
+    })
     const key = stack.createKey('stopped-key', ['stopped'])
     stack.proxy.reload(true)
-    const response = await stack.get('/stopped/rest/api/2/myself', { headers: { authorization: basic(key) } })
+    const response = await stack.get('/stopped/rest/api/2/myself', {
+      headers: { authorization: basic(key) },
+    })
     expect(response.status).toBe(502)
   })
 
@@ -226,7 +265,9 @@ describe('upstream failures', () => {
     updateRoute(stack.db, 'test', { ...route, headerTimeoutMs: 500 })
     stack.proxy.reload(true)
     const started = Date.now()
-    const response = await stack.get('/jira-prod/rest/api/2/demo/hang', { headers: { authorization: basic(stack.apiKey) } })
+    const response = await stack.get('/jira-prod/rest/api/2/demo/hang', {
+      headers: { authorization: basic(stack.apiKey) },
+    })
     expect(response.status).toBe(504)
     expect(Date.now() - started).toBeLessThan(3000)
     updateRoute(stack.db, 'test', route)
@@ -257,7 +298,16 @@ describe('headers', () => {
     })
     expect(response.status).toBe(200)
     const names = lastReceived().headers.map(([name]) => name)
-    for (const name of ['x-secret-hop', 'keep-alive', 'proxy-authorization', 'cookie', 'forwarded', 'x-real-ip', 'x-original-url', 'x-http-method-override']) {
+    for (const name of [
+      'x-secret-hop',
+      'keep-alive',
+      'proxy-authorization',
+      'cookie',
+      'forwarded',
+      'x-real-ip',
+      'x-original-url',
+      'x-http-method-override',
+    ]) {
       expect(names).not.toContain(name)
     }
     expect(headerValues('host')).toEqual([new URL(stack.jira.url).host])
@@ -270,7 +320,9 @@ describe('headers', () => {
   test('Set-Cookie from Jira does not reach the client', async () => {
     const direct = await fetch(`${stack.jira.url}/rest/api/2/serverInfo`)
     expect(direct.headers.getSetCookie().length).toBeGreaterThan(0)
-    const response = await stack.get('/jira-prod/rest/api/2/myself', { headers: { authorization: basic(stack.apiKey) } })
+    const response = await stack.get('/jira-prod/rest/api/2/myself', {
+      headers: { authorization: basic(stack.apiKey) },
+    })
     expect(response.headers.getSetCookie()).toEqual([])
     expect(response.headers.get('x-asessionid')).toBeNull()
   })
@@ -292,7 +344,9 @@ describe('headers', () => {
       headers: { authorization: basic(stack.apiKey) },
       redirect: 'manual',
     })
-    expect(response.headers.get('location')).toBe('https://japroxy.example.com/jira-prod/rest/api/2/myself')
+    expect(response.headers.get('location')).toBe(
+      'https://japroxy.example.com/jira-prod/rest/api/2/myself',
+    )
     expect(headerValues('x-forwarded-host')).toEqual(['japroxy.example.com'])
     updateRoute(stack.db, 'test', route)
     stack.proxy.reload(true)
@@ -302,15 +356,28 @@ describe('headers', () => {
 describe('records', () => {
   test('each request gives one JSON log line and a request record with the keyId', async () => {
     const before = stack.logLines.length
-    const response = await stack.get('/jira-prod/rest/api/2/myself', { headers: { authorization: basic(stack.apiKey) } })
+    const response = await stack.get('/jira-prod/rest/api/2/myself', {
+      headers: { authorization: basic(stack.apiKey) },
+    })
     await response.arrayBuffer()
-    const lines = stack.logLines.slice(before).map((l) => JSON.parse(l)).filter((l) => l.msg === 'request')
+    const lines = stack.logLines
+      .slice(before)
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.msg === 'request')
     expect(lines).toHaveLength(1)
     const [line] = lines
-    expect(line).toMatchObject({ status: 200, route: 'prod', auth: 'ok', clientIp: '127.0.0.1', path: '/jira-prod/rest/api/2/myself' })
+    expect(line).toMatchObject({
+      status: 200,
+      route: 'prod',
+      auth: 'ok',
+      clientIp: '127.0.0.1',
+      path: '/jira-prod/rest/api/2/myself',
+    })
     expect(line.keyId).toMatch(/^[a-z0-9]{10}$/)
     stack.proxy.recorder.flush()
-    const row = stack.db.query('SELECT * FROM request_records WHERE request_id = ?').get(line.requestId) as Record<string, unknown>
+    const row = stack.db
+      .query('SELECT * FROM request_records WHERE request_id = ?')
+      .get(line.requestId) as Record<string, unknown>
     expect(row).toMatchObject({ status: 200, key_id: line.keyId, route: 'prod', auth: 'ok' })
   })
 })
@@ -321,14 +388,21 @@ describe('secrets', () => {
     stack.db.run('PRAGMA wal_checkpoint(FULL)')
     const haystacks = {
       log: stack.logLines.join(''),
-      store: readFileSync(stack.dbPath).toString('latin1') + readFileSync(`${stack.dbPath}-wal`).toString('latin1'),
+      store:
+        readFileSync(stack.dbPath).toString('latin1') +
+        readFileSync(`${stack.dbPath}-wal`).toString('latin1'),
       // The service credential is meant to reach Jira; nothing else secret is.
       jira: JSON.stringify(stack.jira.received).replaceAll(serviceAuthorization, ''),
     }
-    const needles = stack.secrets.flatMap((s) => [s, Buffer.from(s).toString('base64'), btoa(`jira-align:${s}`)])
+    const needles = stack.secrets.flatMap((s) => [
+      s,
+      Buffer.from(s).toString('base64'),
+      btoa(`jira-align:${s}`),
+    ])
     for (const [where, text] of Object.entries(haystacks)) {
       for (const needle of needles) {
-        if (text.includes(needle)) throw new Error(`a secret leaked into ${where}: ${needle.slice(0, 12)}…`)
+        if (text.includes(needle))
+          throw new Error(`a secret leaked into ${where}: ${needle.slice(0, 12)}…`)
       }
     }
     expect(JSON.stringify(stack.jira.received)).toContain(serviceAuthorization)

@@ -21,9 +21,12 @@ describe('compileAllowList', () => {
     expect(matcher.match(ip)?.cidr).toBe(cidr)
   })
 
-  test.each(['11.0.0.1', '203.0.113.8', '2001:db9::1', '::1', 'not-an-ip', ''])('keeps %p out', (ip) => {
-    expect(matcher.match(ip)).toBeUndefined()
-  })
+  test.each(['11.0.0.1', '203.0.113.8', '2001:db9::1', '::1', 'not-an-ip', ''])(
+    'keeps %p out',
+    (ip) => {
+      expect(matcher.match(ip)).toBeUndefined()
+    },
+  )
 
   test('an empty list lets nobody in', () => {
     expect(compileAllowList([]).match('127.0.0.1')).toBeUndefined()

@@ -42,7 +42,10 @@ describe('the jira-align profile', () => {
 
 describe('custom rules', () => {
   test('come before the profile; the first match wins', () => {
-    const policy = compilePolicy({ profile: 'jira-align', rules: ['deny DELETE /rest/api/2/issue/{key}'] })
+    const policy = compilePolicy({
+      profile: 'jira-align',
+      rules: ['deny DELETE /rest/api/2/issue/{key}'],
+    })
     expect(policy.decide('DELETE', '/rest/api/2/issue/DEMO-1')).toEqual({
       isAllowed: false,
       rule: 'deny DELETE /rest/api/2/issue/{key}',
@@ -58,13 +61,21 @@ describe('custom rules', () => {
     expect(policy.decide('GET', '/a//b').isAllowed).toBe(false)
     expect(policy.decide('POST', '/c').isAllowed).toBe(true)
     expect(policy.decide('POST', '/c/d').isAllowed).toBe(false)
-    expect(policy.decide('GET', '/d')).toEqual({ isAllowed: false, rule: undefined, source: 'default' })
+    expect(policy.decide('GET', '/d')).toEqual({
+      isAllowed: false,
+      rule: undefined,
+      source: 'default',
+    })
   })
 
-  test.each(['allow', 'permit GET /x', 'allow GET x', 'allow GET /a/*/b', 'allow G3T /x', 'allow GET /a/../b'])(
-    'refuses the rule %p',
-    (text) => {
-      expect(typeof parseRule(text)).toBe('string')
-    },
-  )
+  test.each([
+    'allow',
+    'permit GET /x',
+    'allow GET x',
+    'allow GET /a/*/b',
+    'allow G3T /x',
+    'allow GET /a/../b',
+  ])('refuses the rule %p', (text) => {
+    expect(typeof parseRule(text)).toBe('string')
+  })
 })

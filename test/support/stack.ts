@@ -5,6 +5,9 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { type JiraStandIn, startJiraStandIn } from '../../src/demo/jira-stand-in.ts'
+import { createLogger } from '../../src/log/logger.ts'
+import { type RunningProxy, startProxy } from '../../src/proxy/server.ts'
 import { addAllowEntry } from '../../store/allow-list.ts'
 import { setCredential } from '../../store/credentials.ts'
 import type { Store } from '../../store/db.ts'
@@ -12,9 +15,6 @@ import { initStore } from '../../store/init.ts'
 import { createApiKey } from '../../store/keys.ts'
 import { addRoute, newRouteFields, type RouteFields } from '../../store/routes.ts'
 import { readMasterKeyFile, sodiumReady } from '../../store/seal.ts'
-import { type JiraStandIn, startJiraStandIn } from '../../src/demo/jira-stand-in.ts'
-import { createLogger } from '../../src/log/logger.ts'
-import { type RunningProxy, startProxy } from '../../src/proxy/server.ts'
 
 /** The service account the stand-in knows and japroxy injects. */
 export const serviceUser = 'jira-svc'
@@ -36,7 +36,9 @@ export interface Stack {
   secrets: string[]
   /** Fetches a path on the proxy. */
   get(path: string, init?: RequestInit): Promise<Response>
-  addRoute(fields: Partial<RouteFields> & Pick<RouteFields, 'name' | 'basePath' | 'upstreamUrl'>): void
+  addRoute(
+    fields: Partial<RouteFields> & Pick<RouteFields, 'name' | 'basePath' | 'upstreamUrl'>,
+  ): void
   /** Creates a key and remembers it as a secret. */
   createKey(name: string, routes: string[], expiresAt?: number): string
   stop(): Promise<void>
@@ -47,17 +49,38 @@ export function basic(key: string, user = 'jira-align'): string {
   return `Basic ${Buffer.from(`${user}:${key}`).toString('base64')}`
 }
 
+/** How a test wants its stack. */
+export interface StackOptions {
+  /** Runs on the store before `serve` starts (settings that apply at start). */
+  beforeStart?: (db: Store) => void
+  /** Inbound TLS for the proxy. */
+  tls?: { cert: string; key: string; clientCa?: string }
+  /** How many issues the stand-in's project DEMO starts with (its default when not given). */
+  issueCount?: number
+}
+
 /** Starts a stack with route `prod` at `/jira-prod`, a credential, a key and 127.0.0.1 allowed. */
-export async function startStack(): Promise<Stack> {
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
   await sodiumReady()
   const dir = mkdtempSync(join(tmpdir(), 'japroxy-test-'))
   const dbPath = join(dir, 'japroxy.db')
   const keyPath = join(dir, 'master.key')
   const db = initStore(dbPath, keyPath, 'test')
-  const jira = await startJiraStandIn({ users: [{ username: serviceUser, password: servicePassword }] })
+  const jira = await startJiraStandIn({
+    users: [{ username: serviceUser, password: servicePassword }],
+    issueCount: options.issueCount,
+  })
   const secrets = [servicePassword]
-  addRoute(db, 'test', newRouteFields({ name: 'prod', basePath: '/jira-prod', upstreamUrl: jira.url }))
-  setCredential(db, 'test', 'prod', { kind: 'basic', username: serviceUser, password: servicePassword })
+  addRoute(
+    db,
+    'test',
+    newRouteFields({ name: 'prod', basePath: '/jira-prod', upstreamUrl: jira.url }),
+  )
+  setCredential(db, 'test', 'prod', {
+    kind: 'basic',
+    username: serviceUser,
+    password: servicePassword,
+  })
   addAllowEntry(db, 'test', { cidr: '127.0.0.1', note: 'tests' })
   const createKey = (name: string, routes: string[], expiresAt?: number) => {
     const { apiKey } = createApiKey(db, 'test', { name, routes, expiresAt })
@@ -65,9 +88,17 @@ export async function startStack(): Promise<Stack> {
     return apiKey
   }
   const apiKey = createKey('align', ['prod'])
+  options.beforeStart?.(db)
   const logLines: string[] = []
   const logger = createLogger('debug', (line) => logLines.push(line))
-  const proxy = startProxy({ hostname: '127.0.0.1', port: 0, db, masterKey: readMasterKeyFile(keyPath), logger })
+  const proxy = startProxy({
+    hostname: '127.0.0.1',
+    port: 0,
+    tls: options.tls,
+    db,
+    masterKey: readMasterKeyFile(keyPath),
+    logger,
+  })
   return {
     dir,
     dbPath,

@@ -98,6 +98,7 @@ export const keys = {
   SHIFT_TAB: '\u001b[Z',
   UP: '\u001b[A',
   DOWN: '\u001b[B',
+  HOME: '\u001b[H',
   BACKSPACE: '\u007f',
   CTRL_U: '\u0015',
 } as const
@@ -131,6 +132,8 @@ export function timeless(frame: string): string {
 export interface Console {
   /** The last frame, plain. */
   frame: () => string
+  /** The last frame with its colours. */
+  rawFrame: () => string
   /** Every frame written so far, plain (to prove a secret never appeared). */
   frames: () => string[]
   press: (...names: KeyName[]) => void
@@ -155,6 +158,7 @@ export function renderConsole(db: Store, initialScreen?: ScreenId): Console {
   const frame = () => plain(instance.lastFrame() ?? '')
   return {
     frame,
+    rawFrame: () => instance.lastFrame() ?? '',
     frames: () => instance.frames.map(plain),
     press: (...names) => {
       for (const name of names) instance.stdin.write(keys[name])

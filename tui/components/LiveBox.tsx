@@ -16,6 +16,14 @@ export interface LiveBoxProps {
   hint?: string
 }
 
+/** About how many rows the box takes at `width`, long answer lines wrapping. */
+export function liveBoxHeight(lines: readonly LiveLine[], width: number): number {
+  const inner = Math.max(10, width - 4)
+  return (
+    4 + lines.reduce((rows, line) => rows + Math.max(1, Math.ceil(line.text.length / inner)), 0)
+  )
+}
+
 /** Renders the box. */
 export function LiveBox({ title, label, value, lines, hint }: LiveBoxProps) {
   return (
@@ -28,7 +36,7 @@ export function LiveBox({ title, label, value, lines, hint }: LiveBoxProps) {
       </Text>
       {lines.map((line, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: answer lines have no identity
-        <Text key={i} color={line.color} wrap="truncate">
+        <Text key={i} color={line.color}>
           {line.text}
         </Text>
       ))}

@@ -1,5 +1,4 @@
 /** The Allow-list screen's data and actions: list, add with live checks, remove, and the test box. */
-import { useInput } from 'ink'
 import { useState } from 'react'
 import {
   type AllowEntry,
@@ -14,6 +13,7 @@ import { wouldGetIn } from '../allow-check.ts'
 import type { LiveLine } from '../components/LiveBox.tsx'
 import { type Form, type FormSpec, useForm } from './use-form.ts'
 import { useInputLock } from './use-input-lock.ts'
+import { useKeyInput } from './use-key-input.ts'
 import { type ListCursor, useListCursor } from './use-list-cursor.ts'
 import { useStore } from './use-store.ts'
 import { type QueryResult, useStoreQuery } from './use-store-query.ts'
@@ -111,7 +111,7 @@ export function useAllowListScreen(isActive: boolean, pageSize: number): AllowLi
   })
   useInputLock(isTesting)
 
-  useInput(
+  useKeyInput(
     (input) => {
       const selected = entries[cursor.current()]
       if (input === 'a') form.open(addSpec(db, actor, data.data?.routes ?? [], markChanged))

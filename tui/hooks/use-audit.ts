@@ -1,9 +1,9 @@
 /** The Audit screen's data: the newest admin changes, filtered by text typed after `/`. */
-import { useInput } from 'ink'
 import { useMemo, useState } from 'react'
 import { type AuditRecord, listAudit } from '../../store/audit.ts'
 import type { Store } from '../../store/db.ts'
 import { useInputLock } from './use-input-lock.ts'
+import { useKeyInput } from './use-key-input.ts'
 import { type ListCursor, useListCursor } from './use-list-cursor.ts'
 import { type QueryResult, useStoreQuery } from './use-store-query.ts'
 import { type TextInput, useTextInput } from './use-text-input.ts'
@@ -52,7 +52,7 @@ export function useAuditScreen(isActive: boolean, pageSize: number): AuditScreen
   const cursor = useListCursor(visible.length, { isActive: isActive && !isFiltering, pageSize })
   useInputLock(isFiltering)
 
-  useInput(
+  useKeyInput(
     (input) => {
       if (input === '/') {
         filterInput.setValue(filterText)

@@ -2,7 +2,6 @@
  * The Credentials screen's data and actions. A secret is typed masked, sealed at once with the
  * store's public key, and dropped from memory; the screen only ever shows when and by whom.
  */
-import { useInput } from 'ink'
 import {
   type CredentialInfo,
   type CredentialSecret,
@@ -14,6 +13,7 @@ import type { Store } from '../../store/db.ts'
 import { listRoutes } from '../../store/routes.ts'
 import { formatDateTime } from '../format.ts'
 import { type Form, type FormSpec, useForm } from './use-form.ts'
+import { useKeyInput } from './use-key-input.ts'
 import { type ListCursor, useListCursor } from './use-list-cursor.ts'
 import { useStore } from './use-store.ts'
 import { type QueryResult, useStoreQuery } from './use-store-query.ts'
@@ -61,7 +61,7 @@ export function useCredentialsScreen(isActive: boolean, pageSize: number): Crede
   const seal = (route: string, secret: CredentialSecret): string => {
     setCredential(db, actor, route, secret)
     markChanged()
-    return `sealed ${describe(secret)} for route ${route}; serve uses it within a second`
+    return `sealed ${describe(secret)} for route ${route}`
   }
 
   const basicSpec = (row: CredentialRow): FormSpec => ({
@@ -106,7 +106,7 @@ export function useCredentialsScreen(isActive: boolean, pageSize: number): Crede
     },
   })
 
-  useInput(
+  useKeyInput(
     (input) => {
       const selected = rows.data?.[cursor.current()]
       if (!selected) return

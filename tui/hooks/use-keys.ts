@@ -1,5 +1,4 @@
 /** The Keys screen's data and actions: list, create (shown once), revoke by name, expiry. */
-import { useInput } from 'ink'
 import { useState } from 'react'
 import { parseExpiry } from '../../src/cli/parse.ts'
 import {
@@ -15,6 +14,7 @@ import { problemOf } from '../errors.ts'
 import { formatDateTime } from '../format.ts'
 import { type Form, type FormSpec, useForm } from './use-form.ts'
 import { useInputLock } from './use-input-lock.ts'
+import { useKeyInput } from './use-key-input.ts'
 import { type ListCursor, useListCursor } from './use-list-cursor.ts'
 import { useStore } from './use-store.ts'
 import { type QueryResult, useStoreQuery } from './use-store-query.ts'
@@ -142,7 +142,7 @@ export function useKeysScreen(isActive: boolean, pageSize: number): KeysScreen {
     },
   })
 
-  useInput(
+  useKeyInput(
     (input) => {
       const selected = keys.data?.[cursor.current()]
       if (input === 'n') form.open(createSpec())
@@ -155,7 +155,7 @@ export function useKeysScreen(isActive: boolean, pageSize: number): KeysScreen {
   )
 
   // The key leaves memory as soon as the admin has seen it.
-  useInput(
+  useKeyInput(
     (_input, key) => {
       if (key.return || key.escape) setNewKey(undefined)
     },

@@ -1,5 +1,6 @@
 /** The selected row of a list: arrows, Page Up/Down, Home/End; kept inside the list's length. */
-import { useInput } from 'ink'
+
+import { useKeyInput } from './use-key-input.ts'
 import { useRefState } from './use-ref-state.ts'
 
 /** The selected row and a way to move it. */
@@ -18,7 +19,7 @@ export function useListCursor(
   const [selected, setSelected] = useRefState(0)
   const clamp = (i: number) => Math.max(0, Math.min(i, length - 1))
   const page = Math.max(1, options.pageSize ?? 10)
-  useInput(
+  useKeyInput(
     (_input, key) => {
       const index = clamp(selected())
       let next: number | undefined

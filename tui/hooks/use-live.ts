@@ -2,11 +2,11 @@
  * The Live requests screen's state: follow or pause, the filter typed after `/`, the selected
  * request and its detail. Filtering runs over the bounded buffer only when it changed.
  */
-import { useInput } from 'ink'
 import { useMemo, useState } from 'react'
 import type { RequestRecord } from '../../store/request-records.ts'
 import { type LiveFilter, matchesLiveFilter, parseLiveFilter } from '../live-filter.ts'
 import { useInputLock } from './use-input-lock.ts'
+import { useKeyInput } from './use-key-input.ts'
 import { type ListCursor, useListCursor } from './use-list-cursor.ts'
 import type { RequestTail } from './use-request-tail.ts'
 import { type TextInput, useTextInput } from './use-text-input.ts'
@@ -56,7 +56,7 @@ export function useLiveScreen(tail: RequestTail, isActive: boolean, pageSize: nu
   const cursor = useListCursor(visible.length, { isActive: isListActive, pageSize, onMove: pause })
   useInputLock(isFiltering)
 
-  useInput(
+  useKeyInput(
     (input, key) => {
       if (input === 'p' || input === ' ') {
         setFrozen(frozen ? undefined : all)
@@ -73,7 +73,7 @@ export function useLiveScreen(tail: RequestTail, isActive: boolean, pageSize: nu
     { isActive: isListActive },
   )
 
-  useInput(
+  useKeyInput(
     (_input, key) => {
       if (key.escape || key.return) setIsDetail(false)
     },

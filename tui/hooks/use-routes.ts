@@ -1,5 +1,4 @@
 /** The Routes screen's data and actions: pick a route, edit one setting, explain a request. */
-import { useInput } from 'ink'
 import { useState } from 'react'
 import { explainRequest } from '../../src/proxy/explain.ts'
 import { listRoutes, type Route, updateRoute, validateRoute } from '../../store/routes.ts'
@@ -8,6 +7,7 @@ import { describeError } from '../errors.ts'
 import { fieldsOf, type RouteSetting, routeSettings } from '../route-fields.ts'
 import { type Form, type FormSpec, useForm } from './use-form.ts'
 import { useInputLock } from './use-input-lock.ts'
+import { useKeyInput } from './use-key-input.ts'
 import { type ListCursor, useListCursor } from './use-list-cursor.ts'
 import { useStore } from './use-store.ts'
 import { type QueryResult, useStoreQuery } from './use-store-query.ts'
@@ -102,7 +102,7 @@ export function useRoutesScreen(isActive: boolean, pageSize: number): RoutesScre
     }
   }
 
-  useInput(
+  useKeyInput(
     (input, key) => {
       const selected = list[cursor.current()]
       if (!selected) return

@@ -1,5 +1,6 @@
 /** One line of typed text: printable keys append, Backspace deletes, Ctrl+U clears. */
-import { type Key, useInput } from 'ink'
+import type { Key } from 'ink'
+import { useKeyInput } from './use-key-input.ts'
 import { useRefState } from './use-ref-state.ts'
 
 /** What a text input reports. */
@@ -33,7 +34,7 @@ export function editText(value: string, input: string, key: Key): string | undef
 /** Takes typed text while `isActive`. */
 export function useTextInput(options: TextInputOptions): TextInput {
   const [value, setValue] = useRefState(options.initial ?? '')
-  useInput(
+  useKeyInput(
     (input, key) => {
       if (key.return) return options.onSubmit?.(value())
       if (key.escape) return options.onCancel?.()

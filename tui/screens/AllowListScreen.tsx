@@ -3,7 +3,7 @@ import { Box } from 'ink'
 import { ErrorBox } from '../components/ErrorBox.tsx'
 import { FormBox } from '../components/FormBox.tsx'
 import { KeyHints } from '../components/KeyHints.tsx'
-import { LiveBox } from '../components/LiveBox.tsx'
+import { LiveBox, liveBoxHeight } from '../components/LiveBox.tsx'
 import { Table } from '../components/Table.tsx'
 import { formatDate } from '../format.ts'
 import { useAllowListScreen } from '../hooks/use-allow-list.ts'
@@ -27,7 +27,8 @@ const columns = [
 export function AllowListScreen({ isActive, width, height }: AllowListScreenProps) {
   const { data, cursor, form, test } = useAllowListScreen(isActive, Math.max(1, height - 4))
   const entries = data.data?.entries ?? []
-  const below = 1 + formHeight(form) + (test ? 4 + test.lines.length : 0) + (data.error ? 4 : 0)
+  const below =
+    1 + formHeight(form) + (test ? liveBoxHeight(test.lines, width) : 0) + (data.error ? 4 : 0)
   return (
     <Box flexDirection="column">
       <Table

@@ -3,7 +3,7 @@ import { Box } from 'ink'
 import { ErrorBox } from '../components/ErrorBox.tsx'
 import { FormBox } from '../components/FormBox.tsx'
 import { KeyHints } from '../components/KeyHints.tsx'
-import { LiveBox } from '../components/LiveBox.tsx'
+import { LiveBox, liveBoxHeight } from '../components/LiveBox.tsx'
 import { RouteSettings } from '../components/RouteSettings.tsx'
 import { Table } from '../components/Table.tsx'
 import { formHeight } from '../hooks/use-form.ts'
@@ -31,7 +31,7 @@ export function RoutesScreen({ isActive, width, height }: RoutesScreenProps) {
   const screen = useRoutesScreen(isActive, 4)
   const { routes, selected, cursor, settingIndex, form, explain } = screen
   const isBoxOpen = Boolean(form.spec || explain)
-  const box = form.spec ? formHeight(form) : explain ? 4 + explain.lines.length : 0
+  const box = form.spec ? formHeight(form) : explain ? liveBoxHeight(explain.lines, width) : 0
   const tableHeight = Math.max(
     2,
     Math.min((routes.data?.length ?? 0) + 1, height - 1 - box - (isBoxOpen ? 0 : settingsHeight)),

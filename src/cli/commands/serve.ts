@@ -9,12 +9,13 @@ import {
   readMasterKeyFile,
   sodiumReady,
 } from '../../../store/seal.ts'
-import { defaultListen } from '../../defaults.ts'
+import { defaultAdminListen, defaultListen, defaultShutdownGraceMs } from '../../defaults.ts'
 import { createLogger, type Level, stdoutSink } from '../../log/logger.ts'
+import { supervise } from '../../ops/supervise.ts'
 import { startProxy } from '../../proxy/server.ts'
 import { type GlobalOptions, masterKeyPath, openForCommand } from '../context.ts'
 import { UserError } from '../output.ts'
-import { parseListen } from '../parse.ts'
+import { parseAdminListen, parseDuration, parseListen } from '../parse.ts'
 import { run } from '../run.ts'
 
 interface ServeCommandOptions {
@@ -23,6 +24,8 @@ interface ServeCommandOptions {
   tlsKey?: string
   clientCa?: string
   logLevel: Level
+  adminListen: { hostname: string; port: number } | undefined
+  shutdownTimeout: number
 }
 
 /** Loads the master key and checks it belongs to this store. */
@@ -77,6 +80,18 @@ export function register(program: Command): void {
         .choices(['debug', 'info', 'warn', 'error'])
         .default('info'),
     )
+    .option(
+      '--admin-listen <host:port|off>',
+      'where /healthz, /readyz and /metrics are served (keep it on loopback), or off',
+      parseAdminListen,
+      parseAdminListen(defaultAdminListen),
+    )
+    .option(
+      '--shutdown-timeout <duration>',
+      'on SIGTERM, how long requests in flight may take to finish',
+      parseDuration,
+      defaultShutdownGraceMs,
+    )
     .action(
       run(async (options: ServeCommandOptions, command: Command) => {
         const globals = command.optsWithGlobals<GlobalOptions>()
@@ -87,26 +102,14 @@ export function register(program: Command): void {
         const sink = stdoutSink()
         const logger = createLogger(options.logLevel, sink.write, sink.flush)
         const proxy = startProxy({ ...options.listen, tls, db, masterKey, logger })
-        const snapshot = proxy.snapshot()
-        logger.log('info', 'japroxy listening', {
-          listen: proxy.url,
-          store: db.filename,
-          routes: snapshot.routes.map(
-            (r) => `${r.name} ${r.basePath} → ${r.upstreamOrigin}${r.upstreamBasePath}`,
-          ),
-          keys: snapshot.keysByHash.size,
+        supervise({
+          proxy,
+          db,
+          logger,
+          admin: options.adminListen,
+          graceMs: options.shutdownTimeout,
+          logLevel: options.logLevel,
         })
-        for (const warning of snapshot.warnings) logger.log('warn', warning)
-        logger.flush()
-        process.on('SIGHUP', () => proxy.reload(true))
-        const stop = async (signal: string) => {
-          logger.log('info', 'japroxy stopping', { signal })
-          await proxy.stop()
-          db.close()
-          process.exit(0)
-        }
-        process.on('SIGTERM', () => void stop('SIGTERM'))
-        process.on('SIGINT', () => void stop('SIGINT'))
       }),
     )
 }

@@ -1,0 +1,164 @@
+/** Abuse limits through a real japroxy (#4): lockout, rate limit, body, idle and busy limits. */
+import { afterEach, describe, expect, test } from 'bun:test'
+import { connect } from 'node:net'
+import { setApiKeyRateLimit } from '../../store/keys.ts'
+import { writeSetting } from '../../store/settings.ts'
+import { basic, type Stack, startStack } from '../support/stack.ts'
+
+let stack: Stack | undefined
+afterEach(async () => {
+  await stack?.stop()
+  stack = undefined
+})
+
+const jiraRateHeaders = [
+  'retry-after',
+  'x-ratelimit-limit',
+  'x-ratelimit-remaining',
+  'x-ratelimit-fillrate',
+  'x-ratelimit-interval-seconds',
+]
+
+describe('failed-key lockout', () => {
+  test("locks a client IP out after the threshold, with Jira's rate-limit headers, even for a good key", async () => {
+    stack = await startStack({
+      beforeStart: (db) => {
+        writeSetting(db, 'test', 'lockout.threshold', '3')
+        writeSetting(db, 'test', 'lockout.durationSeconds', '120')
+      },
+    })
+    const s = stack
+    for (let i = 0; i < 3; i++) {
+      const response = await s.get('/jira-prod/rest/api/2/myself', {
+        headers: { authorization: basic(`wrong-${i}`) },
+      })
+      expect(response.status).toBe(401)
+    }
+    s.jira.clearReceived()
+    const locked = await s.get('/jira-prod/rest/api/2/myself', {
+      headers: { authorization: basic(s.apiKey) },
+    })
+    expect(locked.status).toBe(429)
+    for (const name of jiraRateHeaders) expect(locked.headers.get(name)).not.toBeNull()
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(100)
+    expect(locked.headers.get('x-ratelimit-remaining')).toBe('0')
+    expect(s.jira.received).toHaveLength(0)
+    const anonymous = await s.get('/jira-prod/rest/api/2/serverInfo')
+    expect(anonymous.status).toBe(200)
+    expect(s.proxy.lockout.lockouts).toBe(1)
+  })
+
+  test('a good key in between resets the count', async () => {
+    stack = await startStack({
+      beforeStart: (db) => writeSetting(db, 'test', 'lockout.threshold', '3'),
+    })
+    const s = stack
+    for (const key of ['bad-1', 'bad-2', s.apiKey, 'bad-3', 'bad-4', s.apiKey]) {
+      const response = await s.get('/jira-prod/rest/api/2/myself', {
+        headers: { authorization: basic(key) },
+      })
+      expect(response.status).toBe(key === s.apiKey ? 200 : 401)
+    }
+  })
+})
+
+describe('per-key rate limit', () => {
+  test("a key over its rate gets 429 with Jira's headers; other keys are unaffected", async () => {
+    stack = await startStack()
+    const s = stack
+    setApiKeyRateLimit(s.db, 'test', 'align', { perMinute: 60, burst: 2 })
+    s.proxy.reload(true)
+    const statuses: number[] = []
+    let last: Response | undefined
+    for (let i = 0; i < 3; i++) {
+      last = await s.get('/jira-prod/rest/api/2/myself', {
+        headers: { authorization: basic(s.apiKey) },
+      })
+      statuses.push(last.status)
+      await last.arrayBuffer()
+    }
+    expect(statuses).toEqual([200, 200, 429])
+    expect(last!.headers.get('x-ratelimit-limit')).toBe('2')
+    expect(last!.headers.get('x-ratelimit-fillrate')).toBe('60')
+    expect(last!.headers.get('x-ratelimit-interval-seconds')).toBe('60')
+    expect(Number(last!.headers.get('retry-after'))).toBeGreaterThanOrEqual(1)
+    const other = s.createKey('other', ['prod'])
+    s.proxy.reload(true)
+    expect(
+      (await s.get('/jira-prod/rest/api/2/myself', { headers: { authorization: basic(other) } }))
+        .status,
+    ).toBe(200)
+  })
+})
+
+describe('size, idle and load limits', () => {
+  test('a body over limits.maxBodyBytes gets 413 and does not reach Jira', async () => {
+    stack = await startStack({
+      beforeStart: (db) => writeSetting(db, 'test', 'limits.maxBodyBytes', '100000'),
+    })
+    const s = stack
+    s.jira.clearReceived()
+    const response = await s.get('/jira-prod/rest/api/2/demo/upload', {
+      method: 'POST',
+      headers: { authorization: basic(s.apiKey) },
+      body: new Uint8Array(200_000),
+    })
+    expect(response.status).toBe(413)
+    expect(s.jira.received).toHaveLength(0)
+  })
+
+  // Bun's idle timer starts once a request head is complete (measured: a connection that never
+  // finishes its head is not timed out; SECURITY.md says so and what to do about it).
+  test('a client that stalls after its head is disconnected after limits.idleSeconds', async () => {
+    stack = await startStack({
+      beforeStart: (db) => writeSetting(db, 'test', 'limits.idleSeconds', '1'),
+    })
+    const port = stack.proxy.port
+    const closedAfter = await new Promise<number>((resolve, reject) => {
+      const started = Date.now()
+      const socket = connect(port, '127.0.0.1', () =>
+        socket.write(
+          'POST /jira-prod/rest/api/2/issue HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{',
+        ),
+      )
+      socket.on('close', () => resolve(Date.now() - started))
+      socket.on('error', reject)
+      setTimeout(() => {
+        socket.destroy()
+        reject(new Error('still connected after 8 s'))
+      }, 8000)
+    })
+    expect(closedAfter).toBeLessThan(8000)
+  }, 15_000)
+
+  test('a slow upstream answer is not cut by the idle limit once the key has passed', async () => {
+    stack = await startStack({
+      beforeStart: (db) => writeSetting(db, 'test', 'limits.idleSeconds', '1'),
+    })
+    const response = await stack.get('/jira-prod/rest/api/2/demo/slow?ms=2500', {
+      headers: { authorization: basic(stack.apiKey) },
+    })
+    expect(response.status).toBe(200)
+  }, 15_000)
+
+  test('beyond limits.maxInFlight requests get 503 with Retry-After', async () => {
+    stack = await startStack({
+      beforeStart: (db) => writeSetting(db, 'test', 'limits.maxInFlight', '1'),
+    })
+    const s = stack
+    const hung = s.get('/jira-prod/rest/api/2/demo/slow?ms=1500', {
+      headers: { authorization: basic(s.apiKey) },
+    })
+    await Bun.sleep(200)
+    const busy = await s.get('/jira-prod/rest/api/2/myself', {
+      headers: { authorization: basic(s.apiKey) },
+    })
+    expect(busy.status).toBe(503)
+    expect(busy.headers.get('retry-after')).toBe('1')
+    expect((await hung).status).toBe(200)
+    expect(
+      (await s.get('/jira-prod/rest/api/2/myself', { headers: { authorization: basic(s.apiKey) } }))
+        .status,
+    ).toBe(200)
+  })
+})

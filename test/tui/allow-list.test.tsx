@@ -1,0 +1,158 @@
+/** Allow-list screen: entries, add with checks as you type, remove, "would this get in?" (#3). */
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { addAllowEntry, listAllowEntries } from '../../store/allow-list.ts'
+import {
+  addTestRoute,
+  compact,
+  type Console,
+  changeElsewhere,
+  makeStore,
+  renderConsole,
+  type TestStore,
+  timeless,
+} from './harness.tsx'
+
+let store: TestStore
+let ui: Console
+
+beforeEach(async () => {
+  store = await makeStore()
+  addTestRoute(store.db, 'prod', '/jira-prod')
+})
+afterEach(() => {
+  ui?.unmount()
+  store.close()
+})
+
+async function openAdd(): Promise<void> {
+  ui.type('a')
+  await ui.waitFor((f) => f.includes('Add an allow-list entry'))
+}
+
+describe('Allow-list screen', () => {
+  test('lists global entries first, then each route, with notes', async () => {
+    addAllowEntry(store.db, 'test', { cidr: '203.0.113.0/24', route: 'prod', note: 'Jira Align' })
+    addAllowEntry(store.db, 'test', { cidr: '10.0.0.0/8', note: 'office' })
+    ui = renderConsole(store.db, 'allow')
+    const frame = await ui.waitFor((f) => f.includes('office'))
+    expect(compact(timeless(frame))).toMatchInlineSnapshot(`
+      " 1 Overview  2 Keys  3 Allow-list  4 Routes  5 Credentials  6 Live  7 Audit
+      for          address / CIDR               added      note
+      global       10.0.0.0/8                   YYYY-MM-DD office
+      prod         203.0.113.0/24               YYYY-MM-DD Jira Align
+      ↑↓ select · a add · d remove · t would this address get in?
+
+                                                                       ? help · q quit"
+    `)
+  })
+
+  test('says an empty allow-list lets nobody in', async () => {
+    ui = renderConsole(store.db, 'allow')
+    expect(await ui.waitFor((f) => f.includes('empty'))).toContain(
+      'the allow-list is empty: nobody gets in. Press a to add an entry.',
+    )
+  })
+
+  test('checks the address as it is typed and shows how it will be stored', async () => {
+    ui = renderConsole(store.db, 'allow')
+    await ui.waitFor((f) => f.includes('empty'))
+    await openAdd()
+    ui.type('10.1.2.3/8')
+    expect(await ui.waitFor((f) => f.includes('✗'))).toContain(
+      'has host bits set; did you mean 10.0.0.0/8',
+    )
+    ui.press('ENTER')
+    expect(ui.frame()).toContain('Address or CIDR: 10.1.2.3/8')
+    ui.press('CTRL_U')
+    ui.type('2001:DB8::/32')
+    expect(await ui.waitFor((f) => f.includes('stored as'))).toContain('stored as 2001:db8::/32')
+    ui.press('CTRL_U')
+    ui.type('0.0.0.0/0')
+    expect(await ui.waitFor((f) => f.includes('every address'))).toContain(
+      'this lets every address in',
+    )
+    ui.press('CTRL_U')
+    ui.type('nonsense')
+    expect(await ui.waitFor((f) => f.includes('✗'))).toContain('not an IPv4 or IPv6 address')
+  })
+
+  test('adds an entry for a route with a note', async () => {
+    ui = renderConsole(store.db, 'allow')
+    await ui.waitFor((f) => f.includes('empty'))
+    await openAdd()
+    ui.type('203.0.113.7\r')
+    await ui.waitFor((f) => f.includes('For: global'))
+    ui.press('CTRL_U')
+    ui.type('nope')
+    expect(await ui.waitFor((f) => f.includes('✗'))).toContain('"nope" is not global or a route')
+    ui.press('CTRL_U')
+    ui.type('prod\r')
+    await ui.waitFor((f) => f.includes('Note:'))
+    ui.type('Jira Align EU\r')
+    const frame = await ui.waitFor((f) => f.includes('added 203.0.113.7/32'))
+    expect(frame).toMatch(/prod\s+203\.0\.113\.7\/32\s+\S+\s+Jira Align EU/)
+    expect(listAllowEntries(store.db)).toMatchObject([
+      { cidr: '203.0.113.7/32', route: 'prod', note: 'Jira Align EU' },
+    ])
+  })
+
+  test('shows a duplicate entry refused by the store with every problem', async () => {
+    addAllowEntry(store.db, 'test', { cidr: '10.0.0.0/8' })
+    ui = renderConsole(store.db, 'allow')
+    await ui.waitFor((f) => f.includes('10.0.0.0/8'))
+    await openAdd()
+    ui.type('10.0.0.0/8\r')
+    await ui.waitFor((f) => f.includes('For: global'))
+    ui.type('\r')
+    await ui.waitFor((f) => f.includes('Note:'))
+    ui.type('\r')
+    const frame = await ui.waitFor((f) => f.includes('nothing was written'))
+    expect(frame).toContain('the input has problems:')
+    expect(frame).toContain('→ fix the problems above; nothing was written')
+    expect(frame).toContain('10.0.0.0/8 is already on the global list')
+    expect(listAllowEntries(store.db)).toHaveLength(1)
+  })
+
+  test('removes the selected entry after typing yes', async () => {
+    addAllowEntry(store.db, 'test', { cidr: '10.0.0.0/8', note: 'office' })
+    addAllowEntry(store.db, 'test', { cidr: '192.0.2.0/24', note: 'vpn' })
+    ui = renderConsole(store.db, 'allow')
+    await ui.waitFor((f) => f.includes('vpn'))
+    ui.press('DOWN')
+    ui.type('d')
+    await ui.waitFor((f) => f.includes('Remove 192.0.2.0/24 from the global list'))
+    ui.type('no\r')
+    expect(ui.frame()).toContain('Remove 192.0.2.0/24')
+    ui.press('CTRL_U')
+    ui.type('yes\r')
+    await ui.waitFor((f) => f.includes('removed 192.0.2.0/24'))
+    expect(listAllowEntries(store.db).map((e) => e.cidr)).toEqual(['10.0.0.0/8'])
+  })
+
+  test('answers "would this address get in?" with the entry that matched, as you type', async () => {
+    addTestRoute(store.db, 'test', '/jira-test')
+    addAllowEntry(store.db, 'test', { cidr: '203.0.113.0/24', route: 'prod', note: 'Jira Align' })
+    ui = renderConsole(store.db, 'allow')
+    await ui.waitFor((f) => f.includes('Jira Align'))
+    ui.type('t')
+    await ui.waitFor((f) => f.includes('Would this address get in?'))
+    ui.type('203.0.113.9')
+    const frame = await ui.waitFor((f) => f.includes('allowed by'))
+    expect(frame).toContain('route prod: allowed by 203.0.113.0/24 (prod, "Jira Align")')
+    expect(frame).toContain('route test: refused with 403 (the allow-list is empty)')
+    ui.press('CTRL_U')
+    ui.type('203.0.113.')
+    expect(await ui.waitFor((f) => f.includes('is not an IPv4'))).toContain(
+      '"203.0.113." is not an IPv4 or IPv6 address',
+    )
+    ui.press('ESC')
+    await ui.waitFor((f) => !f.includes('Would this address get in?'))
+  })
+
+  test('shows an entry added by another process within a second', async () => {
+    ui = renderConsole(store.db, 'allow')
+    await ui.waitFor((f) => f.includes('empty'))
+    changeElsewhere(store.dbPath, (db) => addAllowEntry(db, 'cli', { cidr: '::1', note: 'local' }))
+    expect(await ui.waitFor((f) => f.includes('::1/128'), 1000)).toContain('local')
+  })
+})

@@ -1,0 +1,153 @@
+/** Routes screen: view and edit settings with the store's checks; explain METHOD PATH (#3). */
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { join } from 'node:path'
+import { writeFileSync } from 'node:fs'
+import { getRoute } from '../../store/routes.ts'
+import {
+  addTestRoute,
+  compact,
+  type Console,
+  makeStore,
+  renderConsole,
+  type TestStore,
+} from './harness.tsx'
+
+let store: TestStore
+let ui: Console
+
+beforeEach(async () => {
+  store = await makeStore()
+  addTestRoute(store.db, 'prod', '/jira-prod')
+  addTestRoute(store.db, 'test', '/jira-test')
+})
+afterEach(() => {
+  ui?.unmount()
+  store.close()
+})
+
+/** Opens the editor on setting number `index` (0 = upstream URL) of the selected route. */
+async function editSetting(index: number, label: string): Promise<void> {
+  if (!ui.frame().includes('Esc done')) ui.press('ENTER')
+  await ui.waitFor((f) => f.includes('Esc done'))
+  ui.press('HOME')
+  for (let i = 0; i < index; i++) ui.press('DOWN')
+  ui.press('ENTER')
+  await ui.waitFor((f) => f.includes(`: ${label}`) && f.includes('Enter submit'))
+  ui.press('CTRL_U')
+  await ui.waitFor((f) => new RegExp(`${label}:\\s*$`, 'm').test(f.replace(/[│ ]+$/gm, '')))
+}
+
+describe('Routes screen', () => {
+  test("shows every route and the selected route's settings", async () => {
+    ui = renderConsole(store.db, 'routes')
+    const frame = await ui.waitFor((f) => f.includes('Endpoint rules'))
+    expect(compact(frame)).toMatchInlineSnapshot(`
+      " 1 Overview  2 Keys  3 Allow-list  4 Routes  5 Credentials  6 Live  7 Audit
+      route        base path        upstream
+      prod         /jira-prod       http://127.0.0.1:9/
+      test         /jira-test       http://127.0.0.1:9/
+      Route prod (/jira-prod)
+        Upstream URL      http://127.0.0.1:9/
+        Public URL        (none)
+        Upstream CA file  (none)
+        Header timeout    60000ms
+        Anonymous paths   GET /rest/api/2/serverInfo
+        Endpoint profile  jira-align (24 built-in rules)
+        Endpoint rules    (none)
+      ↑↓ select route · Enter edit · x explain METHOD PATH
+
+                                                                       ? help · q quit"
+    `)
+  })
+
+  test('edits the upstream URL and refuses one the store would refuse, as it is typed', async () => {
+    ui = renderConsole(store.db, 'routes')
+    await ui.waitFor((f) => f.includes('Endpoint rules'))
+    await editSetting(0, 'Upstream URL')
+    ui.type('http://jira.internal:8080')
+    expect(await ui.waitFor((f) => f.includes('✗'))).toContain(
+      'upstreamUrl: plain http is only allowed to loopback',
+    )
+    ui.press('ENTER')
+    expect(getRoute(store.db, 'prod').upstreamUrl).toBe('http://127.0.0.1:9/')
+    ui.press('CTRL_U')
+    ui.type('https://jira.internal:8443\r')
+    await ui.waitFor((f) => f.includes('updated route prod: Upstream URL'))
+    expect(getRoute(store.db, 'prod').upstreamUrl).toBe('https://jira.internal:8443')
+    expect(ui.frame()).toContain('Upstream URL      https://jira.internal:8443')
+  })
+
+  test('edits the timeout, anonymous paths and rules of the second route, one after another', async () => {
+    ui = renderConsole(store.db, 'routes')
+    await ui.waitFor((f) => f.includes('Endpoint rules'))
+    ui.press('DOWN')
+    await ui.waitFor((f) => f.includes('Route test (/jira-test)'))
+    await editSetting(3, 'Header timeout')
+    ui.type('2 minutes')
+    expect(await ui.waitFor((f) => f.includes('✗'))).toContain('is not a duration')
+    ui.press('CTRL_U')
+    ui.type('2m\r')
+    await ui.waitFor((f) => f.includes('updated route test: Header timeout'))
+    expect(getRoute(store.db, 'test').headerTimeoutMs).toBe(120_000)
+
+    await editSetting(4, 'Anonymous paths')
+    ui.type('GET /rest/api/2/serverInfo; HEAD /status')
+    await ui.waitFor((f) => f.includes('HEAD /status') && !f.includes('✗'))
+    ui.press('ENTER')
+    await ui.waitFor((f) => f.includes('updated route test: Anonymous paths'))
+    expect(getRoute(store.db, 'test').anonymousPaths).toEqual([
+      'GET /rest/api/2/serverInfo',
+      'HEAD /status',
+    ])
+
+    await editSetting(6, 'Endpoint rules')
+    ui.type('deny DELETE /rest/api/2/issue/{key}; allow GET nope')
+    expect(await ui.waitFor((f) => f.includes('✗'))).toContain('policy.rules[1]')
+    for (let i = 0; i < '; allow GET nope'.length; i++) ui.press('BACKSPACE')
+    await ui.waitFor((f) => !f.includes('✗'))
+    ui.press('ENTER')
+    await ui.waitFor((f) => f.includes('updated route test: Endpoint rules'))
+    expect(getRoute(store.db, 'test').policy.rules).toEqual(['deny DELETE /rest/api/2/issue/{key}'])
+    expect(getRoute(store.db, 'prod').policy.rules).toEqual([])
+  })
+
+  test('edits the CA file only to a file that exists', async () => {
+    const caFile = join(store.dir, 'ca.pem')
+    writeFileSync(caFile, '-----BEGIN CERTIFICATE-----\n')
+    ui = renderConsole(store.db, 'routes')
+    await ui.waitFor((f) => f.includes('Endpoint rules'))
+    await editSetting(2, 'Upstream CA file')
+    ui.type(`${caFile}.missing`)
+    expect(await ui.waitFor((f) => f.includes('✗'))).toContain('does not exist')
+    for (let i = 0; i < '.missing'.length; i++) ui.press('BACKSPACE')
+    await ui.waitFor((f) => !f.includes('✗'))
+    ui.press('ENTER')
+    await ui.waitFor((f) => f.includes('updated route prod: Upstream CA file'))
+    expect(getRoute(store.db, 'prod').upstreamCaFile).toBe(caFile)
+  })
+
+  test('explains what would happen to METHOD PATH on the selected route, as you type', async () => {
+    ui = renderConsole(store.db, 'routes')
+    await ui.waitFor((f) => f.includes('Endpoint rules'))
+    ui.type('x')
+    await ui.waitFor((f) => f.includes('What would route prod do'))
+    ui.type('GET /jira-prod/rest/api/2/serverInfo')
+    let frame = await ui.waitFor((f) => f.includes('→ forwarded'))
+    expect(frame).toContain('API key: not needed (anonymous path')
+    expect(frame).toContain('→ forwarded to http://127.0.0.1:9/rest/api/2/serverInfo')
+    ui.press('CTRL_U')
+    ui.type('DELETE /rest/api/2/group/jira-administrators')
+    frame = await ui.waitFor((f) => f.includes('→ refused'))
+    expect(frame).toContain('endpoint policy: denied with 403 by rule "deny * /rest/api/2/group/**"')
+    ui.press('CTRL_U')
+    ui.type('GET /rest/api/2/../../secure')
+    frame = await ui.waitFor((f) => f.includes('refused with 400'))
+    ui.press('CTRL_U')
+    ui.type('nonsense')
+    expect(await ui.waitFor((f) => f.includes('type METHOD PATH'))).toContain(
+      'type METHOD PATH, e.g. GET /rest/api/2/serverInfo',
+    )
+    ui.press('ESC')
+    await ui.waitFor((f) => f.includes('Endpoint rules'))
+  })
+})
