@@ -12,7 +12,10 @@ import packageJson from './package.json'
 const stubDevtools: BunPlugin = {
   name: 'stub-react-devtools-core',
   setup(build) {
-    build.onResolve({ filter: /^react-devtools-core$/ }, () => ({ path: 'react-devtools-core', namespace: 'stub' }))
+    build.onResolve({ filter: /^react-devtools-core$/ }, () => ({
+      path: 'react-devtools-core',
+      namespace: 'stub',
+    }))
     build.onLoad({ filter: /.*/, namespace: 'stub' }, () => ({
       contents: 'export default { initialize() {}, connectToDevTools() {} }',
       loader: 'js',
@@ -30,7 +33,10 @@ function commit(): string {
 
 const targets: [string, Bun.Build.CompileTarget | undefined][] = [['dist/japroxy', undefined]]
 if (process.argv.includes('--all')) {
-  targets.push(['dist/japroxy-linux-x64', 'bun-linux-x64'], ['dist/japroxy-linux-arm64', 'bun-linux-arm64'])
+  targets.push(
+    ['dist/japroxy-linux-x64', 'bun-linux-x64'],
+    ['dist/japroxy-linux-arm64', 'bun-linux-arm64'],
+  )
 }
 
 mkdirSync('dist', { recursive: true })

@@ -1,7 +1,7 @@
 #!/usr/bin/env bun
+import { reportError } from './cli/output.ts'
 /** Entry point: parses the command line and runs the command. */
 import { buildProgram } from './cli/program.ts'
-import { reportError } from './cli/output.ts'
 
 try {
   await buildProgram().parseAsync(process.argv)

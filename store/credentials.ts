@@ -3,8 +3,8 @@
  * token (sent as Bearer), sealed to the store's public key. Writing needs no master key.
  */
 import { applyChange, readMeta, type Store, StoreError, ValidationError } from './db.ts'
-import { decodePublicKey, type MasterKey, seal, toBase64, unseal } from './seal.ts'
 import { getRoute } from './routes.ts'
+import { decodePublicKey, type MasterKey, seal, toBase64, unseal } from './seal.ts'
 
 /** A credential in clear, only ever held in memory. */
 export type CredentialSecret =

@@ -22,6 +22,7 @@ import * as routeResume from './commands/route-resume.ts'
 import * as routeSet from './commands/route-set.ts'
 import * as serve from './commands/serve.ts'
 import * as setting from './commands/setting.ts'
+import * as systemd from './commands/systemd.ts'
 import * as trusted from './commands/trusted.ts'
 import * as tui from './commands/tui.ts'
 
@@ -54,6 +55,8 @@ export function buildProgram(): Command {
   )
   setting.register(program.command('setting').description('lockout, limits and record retention'))
   for (const command of [log, serve, demo, tui]) command.register(program)
+  // Operations (#5): install, run, back up, move settings, test the connection.
+  for (const command of [systemd]) command.register(program)
   addStoreOptions(program)
   return program
 }

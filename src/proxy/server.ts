@@ -9,6 +9,7 @@ import { configVersion, dataVersion, type Store } from '../../store/db.ts'
 import type { MasterKey } from '../../store/seal.ts'
 import { reloadPollMs } from '../defaults.ts'
 import { errorText, type Logger } from '../log/logger.ts'
+import { redactText } from '../log/redact.ts'
 import { Metrics } from '../ops/metrics.ts'
 import { Lockout, RateLimiter } from './abuse.ts'
 import { normaliseRemoteAddr } from './client-ip.ts'
@@ -118,7 +119,7 @@ export function startProxy(options: ServeOptions): RunningProxy {
       requestId: ctx.requestId,
       route: ctx.route?.name,
       method: ctx.method,
-      path: ctx.path,
+      path: line.path as string,
       status,
       upstreamStatus: ctx.upstreamStatus,
       durationMs: line.durationMs as number,
@@ -241,6 +242,11 @@ async function stopServer(
   await server.stop(true)
 }
 
+/** The path as logged: a client that put its key in the path does not get it written down. */
+function loggablePath(path: string): string {
+  return path.includes('jpx_') ? redactText(path) : path
+}
+
 function formatHost(hostname: string): string {
   return hostname.includes(':') ? `[${hostname}]` : hostname
 }
@@ -257,7 +263,7 @@ function requestLine(
     remoteAddr: ctx.remoteAddr,
     method: ctx.method,
     host: ctx.host,
-    path: ctx.path,
+    path: loggablePath(ctx.path),
     route: ctx.route?.name,
     upstream: ctx.route?.upstreamOrigin,
     status,

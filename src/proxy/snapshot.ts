@@ -109,7 +109,10 @@ export function buildSnapshot(db: Store, masterKey: MasterKey): Snapshot {
         upstreamTls: upstreamTls(route.upstreamCaFile, route.upstreamPin),
         linkRewrite:
           route.rewriteLinks && publicUrl
-            ? compileLinkRewrite(upstream.origin + upstreamBasePath, publicUrl.origin + route.basePath)
+            ? compileLinkRewrite(
+                upstream.origin + upstreamBasePath,
+                publicUrl.origin + route.basePath,
+              )
             : undefined,
         anonymous: new Set(
           route.anonymousPaths.map((p) => {

@@ -1,9 +1,10 @@
 /** The admin commands, run as a user runs them: exact output and exit codes (issue #2). */
+
+import { Database } from 'bun:sqlite'
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { Database } from 'bun:sqlite'
 import { cli } from '../support/cli.ts'
 
 let dir: string
@@ -42,7 +43,17 @@ describe('init', () => {
 describe('route', () => {
   test('add with every field wrong prints every problem, writes nothing, exits 1', () => {
     const before = auditCount()
-    const result = run(['route', 'add', 'Bad Name', '--base-path', 'x/', '--upstream', 'ftp://jira', '--rule', 'let me in'])
+    const result = run([
+      'route',
+      'add',
+      'Bad Name',
+      '--base-path',
+      'x/',
+      '--upstream',
+      'ftp://jira',
+      '--rule',
+      'let me in',
+    ])
     expect(result.code).toBe(1)
     expect(result.stdout).toBe('')
     expect(result.stderr).toBe(
@@ -59,12 +70,17 @@ describe('route', () => {
   })
 
   test('add, list and set', () => {
-    expect(run(['route', 'add', 'prod', '--base-path', '/jira-prod', '--upstream', 'http://127.0.0.1:9']).stdout).toBe(
-      'added route prod: /jira-prod → http://127.0.0.1:9\n',
-    )
+    expect(
+      run(['route', 'add', 'prod', '--base-path', '/jira-prod', '--upstream', 'http://127.0.0.1:9'])
+        .stdout,
+    ).toBe('added route prod: /jira-prod → http://127.0.0.1:9\n')
     expect(run(['route', 'set', 'prod', '--header-timeout', '90s']).code).toBe(0)
     const list = run(['route', 'list', '--json'])
-    expect(JSON.parse(list.stdout)[0]).toMatchObject({ name: 'prod', headerTimeoutMs: 90000, anonymousPaths: ['GET /rest/api/2/serverInfo'] })
+    expect(JSON.parse(list.stdout)[0]).toMatchObject({
+      name: 'prod',
+      headerTimeoutMs: 90000,
+      anonymousPaths: ['GET /rest/api/2/serverInfo'],
+    })
     const table = run(['route', 'list']).stdout.split('\n')
     expect(table[0]).toMatch(/^NAME\s+BASE PATH\s+UPSTREAM\s+CREDENTIAL/)
     expect(table[1]).toMatch(/^prod\s+\/jira-prod\s+http:\/\/127\.0\.0\.1:9\s+not set/)
@@ -80,10 +96,14 @@ describe('route', () => {
     const allowed = run(['route', 'explain', 'prod', 'GET', '/rest/api/latest/issue/DEMO-1'])
     expect(allowed.code).toBe(0)
     expect(allowed.stdout).toContain('judged as /rest/api/2/issue/DEMO-1')
-    expect(allowed.stdout).toContain('allowed by rule "allow GET,POST,PUT,DELETE /rest/api/2/**" (profile)')
+    expect(allowed.stdout).toContain(
+      'allowed by rule "allow GET,POST,PUT,DELETE /rest/api/2/**" (profile)',
+    )
     const denied = run(['route', 'explain', 'prod', 'POST', '/rest/api/2/group/user'])
     expect(denied.code).toBe(3)
-    expect(denied.stdout).toContain('denied with 403 by rule "deny * /rest/api/2/group/**" (profile)')
+    expect(denied.stdout).toContain(
+      'denied with 403 by rule "deny * /rest/api/2/group/**" (profile)',
+    )
   })
 })
 
@@ -147,8 +167,12 @@ describe('allow', () => {
   })
 
   test('add IPv4 and IPv6, global and per route, then remove', () => {
-    expect(run(['allow', 'add', '203.0.113.7', '--note', 'Jira Align egress 1']).stdout).toMatch(/allowed 203\.0\.113\.7\/32 on every route/)
-    expect(run(['allow', 'add', '2001:DB8::/32', '--route', 'prod']).stdout).toMatch(/allowed 2001:db8::\/32 on route prod/)
+    expect(run(['allow', 'add', '203.0.113.7', '--note', 'Jira Align egress 1']).stdout).toMatch(
+      /allowed 203\.0\.113\.7\/32 on every route/,
+    )
+    expect(run(['allow', 'add', '2001:DB8::/32', '--route', 'prod']).stdout).toMatch(
+      /allowed 2001:db8::\/32 on route prod/,
+    )
     const list = run(['allow', 'list']).stdout
     expect(list).toMatch(/203\.0\.113\.7\/32\s+global\s+.*Jira Align egress 1/)
     expect(list).toMatch(/2001:db8::\/32\s+prod/)
@@ -159,9 +183,19 @@ describe('allow', () => {
 
 describe('serve', () => {
   test('refuses to start without the master key, in one clear line', () => {
-    const result = cli(['serve', '--db', db, '--master-key', join(dir, 'missing.key'), '--listen', '127.0.0.1:0'])
+    const result = cli([
+      'serve',
+      '--db',
+      db,
+      '--master-key',
+      join(dir, 'missing.key'),
+      '--listen',
+      '127.0.0.1:0',
+    ])
     expect(result.code).toBe(1)
-    expect(result.stderr.split('\n')[0]).toBe(`error: master key file not found: ${join(dir, 'missing.key')}`)
+    expect(result.stderr.split('\n')[0]).toBe(
+      `error: master key file not found: ${join(dir, 'missing.key')}`,
+    )
   })
 
   test('refuses a store that does not exist', () => {
@@ -173,7 +207,17 @@ describe('serve', () => {
 
 test('--help lists every command', () => {
   const result = cli(['--help'])
-  for (const command of ['init', 'route', 'credential', 'key', 'allow', 'log', 'serve', 'demo', 'tui']) {
+  for (const command of [
+    'init',
+    'route',
+    'credential',
+    'key',
+    'allow',
+    'log',
+    'serve',
+    'demo',
+    'tui',
+  ]) {
     expect(result.stdout).toMatch(new RegExp(`\\n  ${command}\\b`))
   }
 })
@@ -181,5 +225,7 @@ test('--help lists every command', () => {
 test('tui without a terminal says so in one line and exits 1', () => {
   const result = cli(['tui', '--db', db])
   expect(result.code).toBe(1)
-  expect(result.stderr.split('\n')[0]).toBe('error: japroxy tui needs a terminal (stdin and stdout must be a TTY)')
+  expect(result.stderr.split('\n')[0]).toBe(
+    'error: japroxy tui needs a terminal (stdin and stdout must be a TTY)',
+  )
 })

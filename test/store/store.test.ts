@@ -5,12 +5,17 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { listAudit } from '../../store/audit.ts'
 import { listCredentials, setCredential, unsealCredentials } from '../../store/credentials.ts'
-import { configVersion, openStore, type Store, ValidationError } from '../../store/db.ts'
+import { configVersion, openStore, type Store, type ValidationError } from '../../store/db.ts'
 import { initStore } from '../../store/init.ts'
 import { createApiKey, hashApiKey, listApiKeys, loadKeyGrants } from '../../store/keys.ts'
 import { migrations } from '../../store/migrations/index.ts'
 import { addRoute, newRouteFields } from '../../store/routes.ts'
-import { generateMasterKey, readMasterKeyFile, sodiumReady, writeMasterKeyFile } from '../../store/seal.ts'
+import {
+  generateMasterKey,
+  readMasterKeyFile,
+  sodiumReady,
+  writeMasterKeyFile,
+} from '../../store/seal.ts'
 
 let dir: string
 let db: Store
@@ -29,8 +34,12 @@ afterEach(() => {
 
 describe('init', () => {
   test('creates a WAL store with every migration and a master key file of mode 0600', () => {
-    expect((db.query('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode).toBe('wal')
-    expect((db.query('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(migrations.length)
+    expect((db.query('PRAGMA journal_mode').get() as { journal_mode: string }).journal_mode).toBe(
+      'wal',
+    )
+    expect((db.query('PRAGMA user_version').get() as { user_version: number }).user_version).toBe(
+      migrations.length,
+    )
     expect(statSync(keyPath()).mode & 0o777).toBe(0o600)
     expect(readMasterKeyFile(keyPath()).secretKey).toHaveLength(32)
   })
@@ -62,7 +71,11 @@ describe('init', () => {
 
 describe('API keys', () => {
   test('carry 256 random bits after a readable keyId, and only the hash is stored', () => {
-    addRoute(db, 'tester', newRouteFields({ name: 'prod', basePath: '/p', upstreamUrl: 'http://127.0.0.1:1' }))
+    addRoute(
+      db,
+      'tester',
+      newRouteFields({ name: 'prod', basePath: '/p', upstreamUrl: 'http://127.0.0.1:1' }),
+    )
     const { apiKey, key } = createApiKey(db, 'tester', { name: 'align', routes: ['prod'] })
     expect(apiKey).toMatch(new RegExp(`^jpx_${key.keyId}_[A-Za-z0-9_-]{43}$`))
     expect(Buffer.from(apiKey.slice(`jpx_${key.keyId}_`.length), 'base64url')).toHaveLength(32)
@@ -73,7 +86,11 @@ describe('API keys', () => {
   })
 
   test('two keys never collide', () => {
-    addRoute(db, 'tester', newRouteFields({ name: 'prod', basePath: '/p', upstreamUrl: 'http://127.0.0.1:1' }))
+    addRoute(
+      db,
+      'tester',
+      newRouteFields({ name: 'prod', basePath: '/p', upstreamUrl: 'http://127.0.0.1:1' }),
+    )
     const a = createApiKey(db, 'tester', { name: 'a', routes: ['prod'] })
     const b = createApiKey(db, 'tester', { name: 'b', routes: ['prod'] })
     expect(a.apiKey).not.toBe(b.apiKey)
@@ -83,8 +100,16 @@ describe('API keys', () => {
 
 describe('credentials', () => {
   test('are sealed: the store holds no clear password and only the master key unseals it', () => {
-    addRoute(db, 'tester', newRouteFields({ name: 'prod', basePath: '/p', upstreamUrl: 'http://127.0.0.1:1' }))
-    setCredential(db, 'tester', 'prod', { kind: 'basic', username: 'svc', password: 'hunter2-very-secret' })
+    addRoute(
+      db,
+      'tester',
+      newRouteFields({ name: 'prod', basePath: '/p', upstreamUrl: 'http://127.0.0.1:1' }),
+    )
+    setCredential(db, 'tester', 'prod', {
+      kind: 'basic',
+      username: 'svc',
+      password: 'hunter2-very-secret',
+    })
     db.run('PRAGMA wal_checkpoint(FULL)')
     const raw = readFileSync(dbPath()).toString('latin1')
     expect(raw).not.toContain('hunter2-very-secret')
@@ -97,9 +122,15 @@ describe('credentials', () => {
   })
 
   test('a token becomes a Bearer header', () => {
-    addRoute(db, 'tester', newRouteFields({ name: 'prod', basePath: '/p', upstreamUrl: 'http://127.0.0.1:1' }))
+    addRoute(
+      db,
+      'tester',
+      newRouteFields({ name: 'prod', basePath: '/p', upstreamUrl: 'http://127.0.0.1:1' }),
+    )
     setCredential(db, 'tester', 'prod', { kind: 'bearer', token: 'NjQ0-pat-token' })
-    expect([...unsealCredentials(db, readMasterKeyFile(keyPath())).values()]).toEqual(['Bearer NjQ0-pat-token'])
+    expect([...unsealCredentials(db, readMasterKeyFile(keyPath())).values()]).toEqual([
+      'Bearer NjQ0-pat-token',
+    ])
   })
 })
 
@@ -131,13 +162,21 @@ describe('validation', () => {
   })
 
   test('plain http to a non-loopback upstream needs an explicit allowance', () => {
-    const fields = newRouteFields({ name: 'far', basePath: '/far', upstreamUrl: 'http://jira.internal' })
+    const fields = newRouteFields({
+      name: 'far',
+      basePath: '/far',
+      upstreamUrl: 'http://jira.internal',
+    })
     expect(() => addRoute(db, 'tester', fields)).toThrow(/plain http/)
     expect(addRoute(db, 'tester', fields, { isPlainHttpAllowed: true }).name).toBe('far')
   })
 
   test('every change writes an audit record with who and what', () => {
-    addRoute(db, 'tester', newRouteFields({ name: 'prod', basePath: '/p', upstreamUrl: 'http://127.0.0.1:1' }))
+    addRoute(
+      db,
+      'tester',
+      newRouteFields({ name: 'prod', basePath: '/p', upstreamUrl: 'http://127.0.0.1:1' }),
+    )
     expect(listAudit(db)[0]).toMatchObject({ actor: 'tester', action: 'route.add', target: 'prod' })
   })
 })

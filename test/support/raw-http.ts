@@ -26,7 +26,7 @@ export function rawRequest(
       reject(new Error('raw request timed out'))
     }, timeoutMs)
     socket.on('connect', () => socket.write(`${head}\r\nConnection: close\r\n\r\n${body}`))
-    socket.on('data', (chunk) => chunks.push(chunk))
+    socket.on('data', (chunk) => chunks.push(Buffer.from(chunk)))
     socket.on('error', (error) => {
       clearTimeout(timer)
       reject(error)

@@ -3,9 +3,9 @@ import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { addAllowEntry, listAllowEntries } from '../../store/allow-list.ts'
 import {
   addTestRoute,
-  compact,
   type Console,
   changeElsewhere,
+  compact,
   makeStore,
   renderConsole,
   type TestStore,

@@ -1,6 +1,16 @@
-/** The console's frame: tabs, switching screens, help, quitting, resizes (issue #3). */
+/** The console's frame: tabs, keys that switch screens, help, resizes, no crash (issue #3). */
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
-import { addTestRoute, type Console, makeStore, renderConsole, type TestStore } from './harness.tsx'
+import { screens } from '../../tui/screen-list.ts'
+import {
+  addTestRoute,
+  type Console,
+  compact,
+  makeStore,
+  renderConsole,
+  requestRecord,
+  type TestStore,
+  writeRecordsElsewhere,
+} from './harness.tsx'
 
 let store: TestStore
 let ui: Console
@@ -14,10 +24,117 @@ afterEach(() => {
   store.close()
 })
 
+/** A line that only the given screen shows. */
+const marks: Record<string, string> = {
+  overview: 'upstream (traffic',
+  keys: 'last used',
+  allow: 'address / CIDR',
+  routes: 'Endpoint profile',
+  credentials: 'set at (UTC)',
+  live: 'keyId / reason',
+  audit: 'store.init',
+}
+
 describe('App', () => {
-  test('opens on the Overview with every tab and the help hint at 80 columns', async () => {
+  test('opens on the Overview with every tab and the help hint, within 80×24', async () => {
     ui = renderConsole(store.db)
     const frame = await ui.waitFor((f) => f.includes('prod'))
-    console.log(frame)
+    expect(frame.split('\n')).toHaveLength(24)
+    expect(Math.max(...frame.split('\n').map((line) => line.length))).toBeLessThanOrEqual(80)
+    expect(frame.split('\n')[0]).toBe(
+      ' 1 Overview  2 Keys  3 Allow-list  4 Routes  5 Credentials  6 Live  7 Audit',
+    )
+    expect(frame.split('\n')[23]).toMatch(/\? help · q quit$/)
+  })
+
+  test('opens every screen with its number key', async () => {
+    ui = renderConsole(store.db)
+    await ui.waitFor((f) => f.includes(marks.overview!))
+    for (const screen of [...screens].reverse()) {
+      ui.type(screen.key)
+      await ui.waitFor((f) => f.includes(marks[screen.id]!))
+    }
+  })
+
+  test('moves to the next screen with Tab and back with Shift+Tab, wrapping around', async () => {
+    ui = renderConsole(store.db)
+    await ui.waitFor((f) => f.includes(marks.overview!))
+    ui.press('TAB')
+    await ui.waitFor((f) => f.includes(marks.keys!))
+    ui.press('SHIFT_TAB')
+    await ui.waitFor((f) => f.includes(marks.overview!))
+    ui.press('SHIFT_TAB')
+    await ui.waitFor((f) => f.includes(marks.audit!))
+  })
+
+  test('lists every key of the open screen under ?, and closes it with Esc', async () => {
+    ui = renderConsole(store.db, 'live')
+    await ui.waitFor((f) => f.includes(marks.live!))
+    ui.type('?')
+    const help = await ui.waitFor((f) => f.includes('Everywhere'))
+    expect(compact(help)).toMatchInlineSnapshot(`
+      " 1 Overview  2 Keys  3 Allow-list  4 Routes  5 Credentials  6 Live  7 Audit
+      Everywhere
+        1-7                open a screen
+        Tab / Shift+Tab    next / previous screen
+        ?                  show or hide this help
+        q                  quit (Ctrl+C too)
+
+      Live screen
+        ↑ ↓                select a request (pauses)
+        Enter              details of the selected request
+        Esc                close the details
+        p or Space         pause / resume
+        /                  filter: status:5xx route:NAME key:KEYID ip:ADDR words
+        c                  clear the filter
+
+      In an input box
+        Enter              next field / submit
+        Esc                cancel; nothing is written
+        Backspace, Ctrl+U  delete a character / clear the field
+
+      Esc or ? closes this help.
+
+                                                                       ? help · q quit"
+    `)
+    ui.press('ESC')
+    await ui.waitFor((f) => f.includes(marks.live!))
+  })
+
+  test('keeps typed digits and q inside a box instead of switching screens or quitting', async () => {
+    ui = renderConsole(store.db, 'keys')
+    await ui.waitFor((f) => f.includes(marks.keys!))
+    ui.type('n')
+    await ui.waitFor((f) => f.includes('Create an API key'))
+    ui.type('q1')
+    ui.press('TAB')
+    ui.type('?')
+    expect(await ui.waitFor((f) => f.includes('Name: q1?'))).toContain('Create an API key')
+  })
+
+  test('follows a terminal resize and gives wide terminals separate keyId and reason columns', async () => {
+    writeRecordsElsewhere(store.dbPath, [requestRecord({ reason: 'endpoint_denied', status: 403 })])
+    ui = renderConsole(store.db, 'live')
+    await ui.waitFor((f) => f.includes('keyId / reason'))
+    ui.resize(120, 30)
+    const wide = await ui.waitFor((f) => f.includes(' reason') && !f.includes('keyId / reason'))
+    expect(wide.split('\n')).toHaveLength(30)
+    expect(wide).toMatch(/abcdefghij endpoint_denied/)
+    ui.resize(80, 24)
+    await ui.waitFor((f) => f.includes('keyId / reason') && f.split('\n').length === 24)
+  })
+
+  test('shows a screen that failed in its place and keeps the rest of the console working', async () => {
+    ui = renderConsole(store.db, 'keys')
+    await ui.waitFor((f) => f.includes(marks.keys!))
+    store.db.run('DROP TABLE api_key_routes')
+    store.db.run("UPDATE meta SET value = value + 1 WHERE name = 'config_version'")
+    ui.type('n')
+    await ui.waitFor((f) => f.includes('Create an API key'))
+    ui.type('x\r\r\r')
+    expect(await ui.waitFor((f) => f.includes('no such table'))).toContain('api_key_routes')
+    ui.press('ESC')
+    ui.type('1')
+    await ui.waitFor((f) => f.includes(marks.overview!) || f.includes('no such table'))
   })
 })

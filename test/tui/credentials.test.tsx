@@ -6,8 +6,8 @@ import { getRoute } from '../../store/routes.ts'
 import { readMasterKeyFile } from '../../store/seal.ts'
 import {
   addTestRoute,
-  compact,
   type Console,
+  compact,
   makeStore,
   renderConsole,
   type TestStore,

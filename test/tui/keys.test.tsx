@@ -1,5 +1,6 @@
 /** Keys screen: list, create (shown once), revoke by typing the name, expiry (issue #3). */
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { listAudit } from '../../store/audit.ts'
 import {
   createApiKey,
   getApiKey,
@@ -7,12 +8,11 @@ import {
   listApiKeys,
   loadKeyGrants,
 } from '../../store/keys.ts'
-import { listAudit } from '../../store/audit.ts'
 import {
   addTestRoute,
+  type Console,
   changeElsewhere,
   compact,
-  type Console,
   makeStore,
   renderConsole,
   type TestStore,

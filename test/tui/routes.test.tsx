@@ -1,12 +1,12 @@
 /** Routes screen: view and edit settings with the store's checks; explain METHOD PATH (#3). */
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
-import { join } from 'node:path'
 import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { getRoute } from '../../store/routes.ts'
 import {
   addTestRoute,
-  compact,
   type Console,
+  compact,
   makeStore,
   renderConsole,
   type TestStore,
@@ -138,7 +138,9 @@ describe('Routes screen', () => {
     ui.press('CTRL_U')
     ui.type('DELETE /rest/api/2/group/jira-administrators')
     frame = await ui.waitFor((f) => f.includes('→ refused'))
-    expect(frame).toContain('endpoint policy: denied with 403 by rule "deny * /rest/api/2/group/**"')
+    expect(frame).toContain(
+      'endpoint policy: denied with 403 by rule "deny * /rest/api/2/group/**"',
+    )
     ui.press('CTRL_U')
     ui.type('GET /rest/api/2/../../secure')
     frame = await ui.waitFor((f) => f.includes('refused with 400'))

@@ -1,13 +1,12 @@
 /** Live requests: records as `serve` writes them, coloured by status; pause, filter, detail. */
 import { Box, Text } from 'ink'
-import type { RequestRecord } from '../../store/request-records.ts'
 import { KeyHints } from '../components/KeyHints.tsx'
 import { LiveBox } from '../components/LiveBox.tsx'
 import { RequestDetail } from '../components/RequestDetail.tsx'
-import { Table, type TableRow } from '../components/Table.tsx'
-import { formatClock, statusColor } from '../format.ts'
+import { Table } from '../components/Table.tsx'
 import { useLiveScreen } from '../hooks/use-live.ts'
 import type { RequestTail } from '../hooks/use-request-tail.ts'
+import { requestColumns, requestRow } from '../request-columns.ts'
 import type { KeyHelp } from '../screen-list.ts'
 
 /** Props of LiveScreen. */
@@ -18,34 +17,7 @@ export interface LiveScreenProps {
   tail: RequestTail
 }
 
-const columns = [
-  { title: 'time UTC', width: 8 },
-  { title: 'client IP', width: 15 },
-  { title: 'method', width: 6 },
-  { title: 'path', width: 'rest', isEndKept: true },
-  { title: 'sta', width: 3 },
-  { title: '   ms', width: 5 },
-  { title: 'keyId', width: 10 },
-  { title: 'reason', width: 12 },
-] as const
-
 const detailHeight = 16
-
-function toRow(record: RequestRecord): TableRow {
-  return {
-    key: record.id ?? record.requestId,
-    cells: [
-      formatClock(record.ts),
-      record.clientIp,
-      record.method,
-      record.path,
-      { text: String(record.status), color: statusColor(record.status) },
-      String(Math.round(record.durationMs)).padStart(5),
-      record.keyId ?? '-',
-      record.reason ?? '',
-    ],
-  }
-}
 
 /** Renders the Live screen. */
 export function LiveScreen({ isActive, width, height, tail }: LiveScreenProps) {
@@ -76,8 +48,8 @@ export function LiveScreen({ isActive, width, height, tail }: LiveScreenProps) {
         {`${state} · ${shown}`}
       </Text>
       <Table
-        columns={columns}
-        rows={live.visible.map(toRow)}
+        columns={requestColumns(width)}
+        rows={live.visible.map((r) => requestRow(r, width))}
         width={width}
         height={Math.max(2, height - 2 - box)}
         selected={live.isPaused ? live.cursor.index : undefined}

@@ -1,0 +1,98 @@
+/** `japroxy systemd`: prints a hardened systemd unit for `serve`. */
+import type { Command } from 'commander'
+import { ValidationError } from '../../../store/db.ts'
+import { defaultAdminListen, defaultShutdownGraceMs } from '../../defaults.ts'
+import { renderUnit, type UnitOptions } from '../../ops/systemd-unit.ts'
+import type { GlobalOptions } from '../context.ts'
+import { say } from '../output.ts'
+import { parseAdminListen, parseDuration, parseListen } from '../parse.ts'
+import { run } from '../run.ts'
+
+interface SystemdOptions {
+  binary: string
+  user: string
+  listen: { hostname: string; port: number }
+  adminListen: { hostname: string; port: number } | undefined
+  tlsCert: string
+  tlsKey: string
+  tls: boolean
+  shutdownTimeout: number
+}
+
+/** Where INSTALL.md puts the files the unit refers to. */
+const defaults = {
+  binary: '/usr/local/bin/japroxy',
+  listen: '0.0.0.0:8443',
+  tlsCert: '/etc/japroxy/tls.crt',
+  tlsKey: '/etc/japroxy/tls.key',
+  masterKey: '/etc/japroxy/master.key',
+}
+
+function problemsOf(options: SystemdOptions, masterKey: string): string[] {
+  const problems: string[] = []
+  const paths: [string, string][] = [
+    ['binary', options.binary],
+    ['masterKey', masterKey],
+  ]
+  if (options.tls) paths.push(['tlsCert', options.tlsCert], ['tlsKey', options.tlsKey])
+  for (const [name, path] of paths) {
+    if (!path.startsWith('/') || /[\s%$"'\\]/.test(path)) {
+      problems.push(`systemd.${name}: "${path}" must be an absolute path without spaces or quotes`)
+    }
+  }
+  if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(options.user)) {
+    problems.push(`systemd.user: "${options.user}" is not a valid user name (like japroxy)`)
+  }
+  return problems
+}
+
+/** Registers `systemd`. */
+export function register(program: Command): void {
+  program
+    .command('systemd')
+    .description('print a hardened systemd unit for `japroxy serve` (see INSTALL.md)')
+    .option('--binary <path>', 'where the japroxy binary is installed', defaults.binary)
+    .option('--user <name>', 'the dedicated user the service runs as', 'japroxy')
+    .option(
+      '--listen <host:port>',
+      'where serve listens',
+      parseListen,
+      parseListen(defaults.listen),
+    )
+    .option(
+      '--admin-listen <host:port|off>',
+      'the admin listener (/healthz, /readyz, /metrics)',
+      parseAdminListen,
+      parseAdminListen(defaultAdminListen),
+    )
+    .option(
+      '--tls-cert <file>',
+      'PEM certificate (chain), passed as a credential',
+      defaults.tlsCert,
+    )
+    .option('--tls-key <file>', 'PEM private key, passed as a credential', defaults.tlsKey)
+    .option('--no-tls', 'serve plain HTTP (only behind a TLS-terminating proxy on this host)')
+    .option(
+      '--shutdown-timeout <duration>',
+      'how long requests in flight may take to finish on stop',
+      parseDuration,
+      defaultShutdownGraceMs,
+    )
+    .action(
+      run((options: SystemdOptions, command: Command) => {
+        const masterKey = command.optsWithGlobals<GlobalOptions>().masterKey ?? defaults.masterKey
+        const problems = problemsOf(options, masterKey)
+        if (problems.length) throw new ValidationError(problems)
+        const unit: UnitOptions = {
+          binary: options.binary,
+          user: options.user,
+          listen: options.listen,
+          admin: options.adminListen,
+          tls: options.tls ? { cert: options.tlsCert, key: options.tlsKey } : undefined,
+          masterKey,
+          graceMs: options.shutdownTimeout,
+        }
+        say(renderUnit(unit).trimEnd())
+      }),
+    )
+}

@@ -1,0 +1,104 @@
+/** TLS both ways (#4): upstream private CA and pin, inbound TLS and mutual TLS. */
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { rmSync } from 'node:fs'
+import { type JiraStandIn, startJiraStandIn } from '../../src/demo/jira-stand-in.ts'
+import { setCredential } from '../../store/credentials.ts'
+import { addRoute, getRoute, newRouteFields, updateRoute } from '../../store/routes.ts'
+import { makePki, type TestPki } from '../support/certs.ts'
+import { basic, type Stack, servicePassword, serviceUser, startStack } from '../support/stack.ts'
+
+let pki: TestPki
+let secureJira: JiraStandIn
+let stack: Stack
+let key = ''
+
+beforeAll(async () => {
+  pki = await makePki()
+  secureJira = await startJiraStandIn({
+    users: [{ username: serviceUser, password: servicePassword }],
+    tls: { cert: pki.serverCert, key: pki.serverKey },
+  })
+  stack = await startStack({
+    tls: { cert: pki.serverCert, key: pki.serverKey, clientCa: pki.caCert },
+  })
+  addRoute(
+    stack.db,
+    'test',
+    newRouteFields({
+      name: 'secure',
+      basePath: '/secure-jira',
+      upstreamUrl: secureJira.url,
+      upstreamCaFile: pki.caCertPath,
+    }),
+  )
+  setCredential(stack.db, 'test', 'secure', {
+    kind: 'basic',
+    username: serviceUser,
+    password: servicePassword,
+  })
+  key = stack.createKey('secure-key', ['secure', 'prod'])
+  stack.proxy.reload(true)
+})
+afterAll(async () => {
+  await stack.stop()
+  await secureJira.stop()
+  rmSync(pki.dir, { recursive: true, force: true })
+})
+
+const clientTls = () => ({ ca: pki.caCert, cert: pki.clientCert, key: pki.clientKey })
+
+function viaProxy(path: string, tls: Record<string, string> = clientTls()): Promise<Response> {
+  return fetch(`${stack.proxy.url}${path}`, {
+    headers: { authorization: basic(key) },
+    tls,
+  } as RequestInit)
+}
+
+describe('inbound', () => {
+  test('japroxy serves https and accepts a client certificate from the client CA', async () => {
+    expect(stack.proxy.url).toStartWith('https://')
+    const response = await viaProxy('/jira-prod/rest/api/2/myself')
+    expect(response.status).toBe(200)
+  })
+
+  test('a client without a certificate is refused at the handshake', async () => {
+    const attempt = fetch(`${stack.proxy.url}/jira-prod/rest/api/2/myself`, {
+      headers: { authorization: basic(key) },
+      tls: { ca: pki.caCert },
+    } as RequestInit)
+    await expect(attempt).rejects.toThrow()
+  })
+
+  test('X-Forwarded-Proto says https', async () => {
+    stack.jira.clearReceived()
+    await viaProxy('/jira-prod/rest/api/2/myself')
+    expect(stack.jira.received[0]!.headers).toContainEqual(['x-forwarded-proto', 'https'])
+  })
+})
+
+describe('upstream', () => {
+  test("a private CA file lets japroxy verify Jira's certificate", async () => {
+    expect((await viaProxy('/secure-jira/rest/api/2/myself')).status).toBe(200)
+  })
+
+  test('without the CA the certificate is refused: 502', async () => {
+    const route = getRoute(stack.db, 'secure')
+    updateRoute(stack.db, 'test', { ...route, upstreamCaFile: undefined })
+    stack.proxy.reload(true)
+    expect((await viaProxy('/secure-jira/rest/api/2/myself')).status).toBe(502)
+    updateRoute(stack.db, 'test', route)
+    stack.proxy.reload(true)
+  })
+
+  test('a pinned fingerprint must match', async () => {
+    const route = getRoute(stack.db, 'secure')
+    updateRoute(stack.db, 'test', { ...route, upstreamPin: pki.serverFingerprint })
+    stack.proxy.reload(true)
+    expect((await viaProxy('/secure-jira/rest/api/2/myself')).status).toBe(200)
+    updateRoute(stack.db, 'test', { ...route, upstreamPin: 'AB'.repeat(32) })
+    stack.proxy.reload(true)
+    expect((await viaProxy('/secure-jira/rest/api/2/myself')).status).toBe(502)
+    updateRoute(stack.db, 'test', route)
+    stack.proxy.reload(true)
+  })
+})
