@@ -1,7 +1,7 @@
 /** Turns anything a store call or parser throws into text the TUI shows, with what to do next. */
 
 import { redactText } from '../src/log/redact.ts'
-import { StoreError, ValidationError } from '../store/db.ts'
+import { asStoreError, StoreError, ValidationError } from '../store/db.ts'
 
 /** An error as the TUI shows it. */
 export interface ShownError {
@@ -31,6 +31,15 @@ export function describeError(error: unknown): ShownError {
     problems: [],
     hint: 'this is a bug in japroxy; please report it (the screen keeps working)',
   }
+}
+
+/**
+ * Describes an error from reading the store at `path`: SQLite's own errors (locked, corrupt,
+ * missing table) become the store's StoreError with its hint, as the admin commands show them.
+ */
+export function describeStoreError(error: unknown, path: string): ShownError {
+  const isSqlite = error instanceof Error && error.name === 'SQLiteError'
+  return describeError(isSqlite ? asStoreError(error, path) : error)
 }
 
 /** The problem text of a parser that throws, or undefined when `parse` succeeds. */

@@ -5,7 +5,14 @@ import { type JiraStandIn, startJiraStandIn } from '../../src/demo/jira-stand-in
 import { setCredential } from '../../store/credentials.ts'
 import { addRoute, getRoute, newRouteFields, updateRoute } from '../../store/routes.ts'
 import { makePki, type TestPki } from '../support/certs.ts'
-import { basic, type Stack, servicePassword, serviceUser, startStack } from '../support/stack.ts'
+import {
+  basic,
+  type Stack,
+  servicePassword,
+  serviceUser,
+  startStack,
+  unusedPort,
+} from '../support/stack.ts'
 
 let pki: TestPki
 let secureJira: JiraStandIn
@@ -100,5 +107,38 @@ describe('upstream', () => {
     expect((await viaProxy('/secure-jira/rest/api/2/myself')).status).toBe(502)
     updateRoute(stack.db, 'test', route)
     stack.proxy.reload(true)
+  })
+
+  test('an upstream that offers only TLS 1.1 is refused: 502', async () => {
+    const port = unusedPort()
+    const server = Bun.spawn(
+      [
+        'openssl',
+        's_server',
+        '-accept',
+        `127.0.0.1:${port}`,
+        '-cert',
+        `${pki.dir}/server.crt`,
+        '-key',
+        `${pki.dir}/server.key`,
+        '-tls1_1',
+        '-cipher',
+        'DEFAULT:@SECLEVEL=0',
+        '-www',
+      ],
+      { stdout: 'ignore', stderr: 'ignore' },
+    )
+    try {
+      await Bun.sleep(500)
+      const route = getRoute(stack.db, 'secure')
+      updateRoute(stack.db, 'test', { ...route, upstreamUrl: `https://127.0.0.1:${port}` })
+      stack.proxy.reload(true)
+      expect((await viaProxy('/secure-jira/rest/api/2/myself')).status).toBe(502)
+      updateRoute(stack.db, 'test', route)
+      stack.proxy.reload(true)
+    } finally {
+      server.kill()
+      await server.exited
+    }
   })
 })

@@ -1,11 +1,15 @@
 /** The console's frame: tabs, keys that switch screens, help, resizes, no crash (issue #3). */
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { render } from 'ink-testing-library'
+import { ErrorBoundary } from '../../tui/components/ErrorBoundary.tsx'
 import { screens } from '../../tui/screen-list.ts'
 import {
   addTestRoute,
   type Console,
+  changeElsewhere,
   compact,
   makeStore,
+  plain,
   renderConsole,
   requestRecord,
   type TestStore,
@@ -33,6 +37,10 @@ const marks: Record<string, string> = {
   credentials: 'set at (UTC)',
   live: 'keyId / reason',
   audit: 'store.init',
+}
+
+function Thrower(): never {
+  throw new Error('boom')
 }
 
 describe('App', () => {
@@ -124,17 +132,28 @@ describe('App', () => {
     await ui.waitFor((f) => f.includes('keyId / reason') && f.split('\n').length === 24)
   })
 
-  test('shows a screen that failed in its place and keeps the rest of the console working', async () => {
+  test('shows a store error where the data would be, with what to do, and keeps working', async () => {
     ui = renderConsole(store.db, 'keys')
     await ui.waitFor((f) => f.includes(marks.keys!))
-    store.db.run('DROP TABLE api_key_routes')
-    store.db.run("UPDATE meta SET value = value + 1 WHERE name = 'config_version'")
-    ui.type('n')
-    await ui.waitFor((f) => f.includes('Create an API key'))
-    ui.type('x\r\r\r')
-    expect(await ui.waitFor((f) => f.includes('no such table'))).toContain('api_key_routes')
-    ui.press('ESC')
-    ui.type('1')
-    await ui.waitFor((f) => f.includes(marks.overview!) || f.includes('no such table'))
+    changeElsewhere(store.dbPath, (db) => db.run('DROP TABLE api_key_routes'))
+    const frame = await ui.waitFor((f) => f.includes('no such table'))
+    expect(frame).toContain('store error in')
+    ui.type('3')
+    await ui.waitFor((f) => f.includes(marks.allow!))
+    ui.type('a')
+    expect(await ui.waitFor((f) => f.includes('Add an allow-list entry'))).toContain(
+      'Address or CIDR',
+    )
+  })
+
+  test('shows a screen that throws while rendering in its place, with the error', async () => {
+    const shown = render(
+      <ErrorBoundary resetKey={0}>
+        <Thrower />
+      </ErrorBoundary>,
+    )
+    expect(plain(shown.lastFrame() ?? '')).toContain('unexpected error: boom')
+    expect(plain(shown.lastFrame() ?? '')).toContain('→ this is a bug in japroxy; please report it')
+    shown.unmount()
   })
 })

@@ -70,9 +70,9 @@ describe('Live screen', () => {
     ui = renderConsole(store.db, 'live')
     await ui.waitFor((f) => f.includes('ip_not_allowed'))
     const raw = ui.rawFrame()
-    expect(raw).toMatch(/\u001b\[32m200/)
-    expect(raw).toMatch(/\u001b\[33m403/)
-    expect(raw).toMatch(/\u001b\[31m502/)
+    expect(raw).toContain('\u001b[32m200')
+    expect(raw).toContain('\u001b[33m403')
+    expect(raw).toContain('\u001b[31m502')
     chalk.level = level
   })
 

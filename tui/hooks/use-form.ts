@@ -2,10 +2,11 @@
  * A prompt of one or more fields typed in turn, checked as they are typed, then submitted to a
  * store function. Every prompt goes through the same states (STYLE.md).
  */
-import { describeError, type ShownError } from '../errors.ts'
+import { describeStoreError, type ShownError } from '../errors.ts'
 import { useInputLock } from './use-input-lock.ts'
 import { useRefState } from './use-ref-state.ts'
 import { useSetStatus } from './use-status.ts'
+import { useStore } from './use-store.ts'
 import { type TextInput, useTextInput } from './use-text-input.ts'
 
 /** The states every prompt shares. */
@@ -61,6 +62,7 @@ const closed: FormModel = { spec: undefined, state: 'idle', step: 0, values: {},
 /** Runs forms for a screen; while one is open it holds the input lock. */
 export function useForm(): Form {
   const setStatus = useSetStatus()
+  const { db } = useStore()
   const [model, setModel] = useRefState<FormModel>(closed)
   const update = (patch: Partial<FormModel>) => setModel({ ...model(), ...patch })
   const isOpen = model().spec !== undefined
@@ -74,7 +76,7 @@ export function useForm(): Form {
       setStatus({ text: message, tone: 'ok' })
     } catch (caught) {
       // Back to the first field with everything kept, so any field can be corrected.
-      update({ state: 'error', step: 0, error: describeError(caught) })
+      update({ state: 'error', step: 0, error: describeStoreError(caught, db.filename) })
       input.setValue(values[spec.fields[0]!.name] ?? '')
     }
   }

@@ -10,7 +10,7 @@ import {
   recentRequestRecords,
   requestRecordsAfter,
 } from '../../store/request-records.ts'
-import { describeError, type ShownError } from '../errors.ts'
+import { describeStoreError, type ShownError } from '../errors.ts'
 import { RequestStats } from '../request-stats.ts'
 import { RingBuffer } from '../ring-buffer.ts'
 
@@ -83,7 +83,7 @@ export function useRequestTail(db: Store, dataTick: number): RequestTail {
       if (isBehind) timer = setTimeout(() => setCatchUp((n) => n + 1), catchUpMs)
       setError(undefined)
     } catch (caught) {
-      setError(describeError(caught))
+      setError(describeStoreError(caught, db.filename))
     }
     return () => clearTimeout(timer)
   }, [db, dataTick, catchUp])

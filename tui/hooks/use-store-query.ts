@@ -1,7 +1,7 @@
 /** Reads from the store when it changed, never on every render, and keeps errors on screen. */
 import { useMemo, useRef } from 'react'
 import type { Store } from '../../store/db.ts'
-import { describeError, type ShownError } from '../errors.ts'
+import { describeStoreError, type ShownError } from '../errors.ts'
 import { useStore } from './use-store.ts'
 
 /** A query's data, or the error that stopped it. */
@@ -27,7 +27,7 @@ export function useStoreQuery<T>(
     try {
       return { data: readRef.current(db), error: undefined }
     } catch (error) {
-      return { data: undefined, error: describeError(error) }
+      return { data: undefined, error: describeStoreError(error, db.filename) }
     }
   }, [db, configTick, liveTick])
 }

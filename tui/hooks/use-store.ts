@@ -5,7 +5,7 @@
  */
 import { createContext, useCallback, useContext, useEffect, useRef, useState } from 'react'
 import { configVersion, dataVersion, type Store } from '../../store/db.ts'
-import { describeError, type ShownError } from '../errors.ts'
+import { describeStoreError, type ShownError } from '../errors.ts'
 
 /** How often the store is checked for changes made elsewhere. */
 export const defaultPollMs = 400
@@ -65,7 +65,7 @@ export function useStoreWatcher(
           dataTick: t.dataTick + 1,
         }))
       } catch (error) {
-        const shown = describeError(error)
+        const shown = describeStoreError(error, db.filename)
         if (shown.message === seen.current.error) return
         seen.current.error = shown.message
         setWatchError(shown)
