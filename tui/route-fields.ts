@@ -77,7 +77,22 @@ export const routeSettings: readonly RouteSetting[] = [
     show: (r) => r.policy.rules.join('; '),
     read: (text, r) => ({ policy: { ...r.policy, rules: list(text) } }),
   },
+  {
+    key: 'rewriteLinks',
+    label: 'Link rewriting',
+    hint: 'on (Jira links in JSON bodies point at the public URL) or off',
+    show: (r) => (r.rewriteLinks ? (r.publicUrl ? 'on' : 'on (no public URL yet)') : 'off'),
+    read: (text) => ({ rewriteLinks: onOff(text) }),
+  },
 ]
+
+// Reads the text of an on/off setting; its first word decides, so the shown text reads back.
+function onOff(text: string): boolean {
+  const word = text.trim().split(/\s+/)[0]?.toLowerCase()
+  if (word === 'on') return true
+  if (word === 'off') return false
+  throw new Error(`"${text.trim()}" is not on or off`)
+}
 
 /** A route's editable fields (everything but id and times). */
 export function fieldsOf(route: Route): RouteFields {

@@ -67,6 +67,14 @@ export const jiraAlignDenyRules: readonly string[] = [
   'deny DELETE /rest/api/2/customFields',
   'deny POST /rest/api/2/project',
   'deny PUT,DELETE /rest/api/2/project/{projectKey}',
+  // The service account's own password, e-mail address and preferences (#7).
+  'deny POST,PUT,DELETE /rest/api/2/myself/**',
+  'deny PUT,DELETE /rest/api/2/mypreferences',
+  // Catalogues every project shares: issue types, priorities, resolutions, categories (#7).
+  'deny POST,PUT,DELETE /rest/api/2/issuetype/**',
+  'deny POST,PUT,DELETE /rest/api/2/priority/**',
+  'deny POST,PUT,DELETE /rest/api/2/resolution/**',
+  'deny POST,PUT,DELETE /rest/api/2/projectCategory/**',
 ]
 
 /** The REST families Jira Align reads and writes. */

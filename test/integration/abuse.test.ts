@@ -121,6 +121,7 @@ describe('size, idle and load limits', () => {
           'POST /jira-prod/rest/api/2/issue HTTP/1.1\r\nHost: x\r\nContent-Length: 1000\r\n\r\n{',
         ),
       )
+      socket.on('data', () => {})
       socket.on('close', () => resolve(Date.now() - started))
       socket.on('error', reject)
       setTimeout(() => {

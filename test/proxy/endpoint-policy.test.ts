@@ -15,6 +15,13 @@ describe('the jira-align profile', () => {
     ['GET', '/rest/greenhopper/1.0/rapidviews/list'],
     ['GET', '/rest/api/2/user/search'],
     ['GET', '/rest/api/2/project/DEMO'],
+    ['GET', '/rest/api/2/myself'],
+    ['GET', '/rest/api/2/issuetype'],
+    ['GET', '/rest/api/2/issueLinkType'],
+    ['POST', '/rest/api/2/issueLink'],
+    ['POST', '/rest/api/latest/issue/DEMO-1/attachments'],
+    ['PUT', '/rest/agile/1.0/issue/rank'],
+    ['GET', '/rest/agile/1.0/sprint/2/issue'],
   ])('allows %s %s', (method, path) => {
     expect(align.decide(method, path).isAllowed).toBe(true)
   })
@@ -35,6 +42,13 @@ describe('the jira-align profile', () => {
     ['POST', '/rest/api/2/project/DEMO/role/10002'],
     ['GET', '/rest/api'],
     ['GET', '/rest/api/2x/issue'],
+    ['PUT', '/rest/api/2/myself/password'],
+    ['PUT', '/rest/api/latest/myself'],
+    ['PUT', '/rest/api/2/mypreferences'],
+    ['POST', '/rest/api/2/issuetype'],
+    ['DELETE', '/rest/api/2/priority/3'],
+    ['POST', '/rest/api/2/projectCategory'],
+    ['POST', '/rest/plugins/1.0/pending'],
   ])('denies %s %s', (method, path) => {
     expect(align.decide(method, path).isAllowed).toBe(false)
   })

@@ -191,7 +191,7 @@ export class AlignConnector {
 }
 
 /** The attachment the sync uploads: 1 MiB of a fixed pattern. */
-export function attachmentBytes(): Uint8Array {
+export function attachmentBytes(): Uint8Array<ArrayBuffer> {
   return Uint8Array.from({ length: 1024 * 1024 }, (_, i) => (i * 7) % 256)
 }
 

@@ -52,8 +52,9 @@ describe('Routes screen', () => {
         Upstream CA file  (none)
         Header timeout    60000ms
         Anonymous paths   GET /rest/api/2/serverInfo
-        Endpoint profile  jira-align (24 built-in rules)
+        Endpoint profile  jira-align (30 built-in rules)
         Endpoint rules    (none)
+        Link rewriting    on (no public URL yet)
       ↑↓ select route · Enter edit · x explain METHOD PATH
 
                                                                        ? help · q quit"
@@ -124,6 +125,19 @@ describe('Routes screen', () => {
     ui.press('ENTER')
     await ui.waitFor((f) => f.includes('updated route prod: Upstream CA file'))
     expect(getRoute(store.db, 'prod').upstreamCaFile).toBe(caFile)
+  })
+
+  test('turns link rewriting off and refuses anything but on or off (#7)', async () => {
+    ui = renderConsole(store.db, 'routes')
+    await ui.waitFor((f) => f.includes('Link rewriting'))
+    await editSetting(7, 'Link rewriting')
+    ui.type('maybe')
+    expect(await ui.waitFor((f) => f.includes('✗'))).toContain('"maybe" is not on or off')
+    ui.press('CTRL_U')
+    ui.type('off\r')
+    await ui.waitFor((f) => f.includes('updated route prod: Link rewriting'))
+    expect(getRoute(store.db, 'prod').rewriteLinks).toBe(false)
+    expect(ui.frame()).toContain('Link rewriting    off')
   })
 
   test('explains what would happen to METHOD PATH on the selected route, as you type', async () => {
