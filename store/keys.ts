@@ -109,6 +109,66 @@ export function createApiKey(
   return { apiKey, key }
 }
 
+/** Why an imported key is too weak to be unguessable, or undefined when it is fine. */
+export function importedKeyProblem(apiKey: string): string | undefined {
+  if (!/^[\x21-\x7e]+$/.test(apiKey)) return 'has spaces or characters outside printable ASCII'
+  if (apiKey.length < 32) return 'is shorter than 32 characters'
+  if (new Set(apiKey).size < 6) return 'repeats too few characters to be random'
+  return undefined
+}
+
+/**
+ * Imports keys made elsewhere (e.g. moved from another gateway), all or nothing. Each gets a
+ * fresh keyId; only the hash is stored. Problems name the line, never echo the key.
+ */
+export function importApiKeys(
+  db: Store,
+  actor: string,
+  entries: readonly { name: string; apiKey: string }[],
+  routes: string[],
+): ApiKey[] {
+  const problems: string[] = []
+  const names = new Set<string>()
+  const hashes = new Set<string>()
+  entries.forEach((entry, i) => {
+    const at = `keys[${i + 1}]`
+    problems.push(...validateNewKey(db, entry.name, routes, undefined).map((p) => `${at} ${p}`))
+    const weak = importedKeyProblem(entry.apiKey)
+    if (weak) problems.push(`${at} keys.key: the key ${weak}`)
+    const hash = hashApiKey(entry.apiKey)
+    if (names.has(entry.name)) problems.push(`${at} keys.name: "${entry.name}" appears twice`)
+    if (hashes.has(hash) || db.query('SELECT 1 FROM api_keys WHERE hash = ?').get(hash)) {
+      problems.push(`${at} keys.key: the same key is already stored or appears twice`)
+    }
+    names.add(entry.name)
+    hashes.add(hash)
+  })
+  if (entries.length === 0) problems.push('keys: nothing to import (one "name<TAB>key" per line)')
+  if (problems.length) throw new ValidationError([...new Set(problems)].slice(0, 50))
+  const detail = { count: entries.length, routes }
+  return applyChange(
+    db,
+    { actor, action: 'key.import', target: `${entries.length} keys`, detail },
+    () => {
+      const routeIds = routes.map((route) => getRoute(db, route).id)
+      const insert = db.query(
+        'INSERT INTO api_keys (key_id, name, hash, created_at) VALUES (?, ?, ?, ?) RETURNING id',
+      )
+      const grant = db.query('INSERT INTO api_key_routes (api_key_id, route_id) VALUES (?, ?)')
+      for (const entry of entries) {
+        const row = insert.get(
+          generateApiKey().keyId,
+          entry.name,
+          hashApiKey(entry.apiKey),
+          Date.now(),
+        ) as { id: number }
+        for (const routeId of routeIds) grant.run(row.id, routeId)
+      }
+      return listApiKeys(db).filter((k) => names.has(k.name))
+    },
+  )
+}
+
 interface KeyRow {
   id: number
   key_id: string

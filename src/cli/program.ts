@@ -10,6 +10,7 @@ import * as demo from './commands/demo.ts'
 import * as init from './commands/init.ts'
 import * as keyCreate from './commands/key-create.ts'
 import * as keyExpire from './commands/key-expire.ts'
+import * as keyImport from './commands/key-import.ts'
 import * as keyLimit from './commands/key-limit.ts'
 import * as keyList from './commands/key-list.ts'
 import * as keyRevoke from './commands/key-revoke.ts'
@@ -47,7 +48,8 @@ export function buildProgram(): Command {
     .description('the Jira service credential of a route')
   for (const command of [credentialSet, credentialList]) command.register(credential)
   const key = program.command('key').description('API keys Jira Align presents')
-  for (const command of [keyCreate, keyList, keyRevoke, keyExpire, keyLimit]) command.register(key)
+  for (const command of [keyCreate, keyImport, keyList, keyRevoke, keyExpire, keyLimit])
+    command.register(key)
   const allow = program.command('allow').description('the IP allow-list')
   for (const command of [allowAdd, allowList, allowRemove]) command.register(allow)
   trusted.register(

@@ -229,3 +229,19 @@ test('tui without a terminal says so in one line and exits 1', () => {
     'error: japroxy tui needs a terminal (stdin and stdout must be a TTY)',
   )
 })
+
+describe('key import', () => {
+  test('imports name<TAB>key lines all or nothing, storing only hashes', () => {
+    const good = ['imp-1\t0123456789abcdef0123456789abcdef', 'imp-2\tfedcba9876543210fedcba9876543210'].join('\n')
+    const bad = `${good.replace('imp-', 'other-')}\nweak\tshort`
+    const refused = run(['key', 'import', '--route', 'prod'], bad)
+    expect(refused.code).toBe(1)
+    expect(refused.stderr).toContain('keys[3] keys.key: the key is shorter than 32 characters')
+    expect(refused.stderr).not.toContain('short\n')
+    expect(run(['key', 'list']).stdout).not.toContain('other-1')
+    const imported = run(['key', 'import', '--route', 'prod'], good)
+    expect(imported.stdout).toBe('imported 2 keys for prod; only their hashes are stored\n')
+    expect(run(['key', 'list']).stdout).toMatch(/imp-2\s+prod/)
+    expect(run(['key', 'import', '--route', 'prod'], good).stderr).toContain('already exists')
+  })
+})

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, test } from 'bun:test'
 import { connect } from 'node:net'
 import { setApiKeyRateLimit } from '../../store/keys.ts'
 import { writeSetting } from '../../store/settings.ts'
+import { getHead, rawRequest } from '../support/raw-http.ts'
 import { basic, type Stack, startStack } from '../support/stack.ts'
 
 let stack: Stack | undefined
@@ -92,6 +93,16 @@ describe('per-key rate limit', () => {
 })
 
 describe('size, idle and load limits', () => {
+  test('headers over 16 KiB get 431 and the proxy keeps serving', async () => {
+    stack = await startStack()
+    const s = stack
+    for (const size of [17_000, 1_000_000]) {
+      const response = await rawRequest(s.proxy.port, getHead('/jira-prod/rest/api/2/myself', `X-Big: ${'a'.repeat(size)}`))
+      expect(response.status).toBe(431)
+    }
+    expect((await s.get('/jira-prod/rest/api/2/myself', { headers: { authorization: basic(s.apiKey) } })).status).toBe(200)
+  })
+
   test('a body over limits.maxBodyBytes gets 413 and does not reach Jira', async () => {
     stack = await startStack({
       beforeStart: (db) => writeSetting(db, 'test', 'limits.maxBodyBytes', '100000'),
