@@ -178,29 +178,35 @@ export function startProxy(options: ServeOptions): RunningProxy {
     return new Response(busyBody, { status: 503, headers: { 'retry-after': '1' } })
   }
 
-  const server = Bun.serve({
-    hostname: options.hostname,
-    port: options.port,
-    tls: tlsOptions(options.tls),
-    // A client that has not passed its key gets this long between bytes; once its key passes,
-    // `keepAlive` lifts the limit (Jira searches and attachment bodies can take minutes).
-    idleTimeout: current.settings['limits.idleSeconds']!,
-    maxRequestBodySize: current.settings['limits.maxBodyBytes']!,
-    async fetch(req, srv) {
-      const remoteAddr = srv.requestIP(req)?.address ?? ''
-      if (inFlight >= current.settings['limits.maxInFlight']!) return busy(req, remoteAddr)
-      inFlight++
-      try {
-        return await handleRequest(req, remoteAddr, env)
-      } finally {
-        inFlight--
-      }
+  const server = listenOrCleanUp(
+    () => {
+      clearInterval(poll)
+      recorder.stop()
     },
-    error(error) {
-      logger.log('error', 'unhandled error', { error: errorText(error) })
-      return new Response('Internal error.\n', { status: 500 })
+    {
+      hostname: options.hostname,
+      port: options.port,
+      tls: tlsOptions(options.tls),
+      // A client that has not passed its key gets this long between bytes; once its key passes,
+      // `keepAlive` lifts the limit (Jira searches and attachment bodies can take minutes).
+      idleTimeout: current.settings['limits.idleSeconds']!,
+      maxRequestBodySize: current.settings['limits.maxBodyBytes']!,
+      async fetch(req, srv) {
+        const remoteAddr = srv.requestIP(req)?.address ?? ''
+        if (inFlight >= current.settings['limits.maxInFlight']!) return busy(req, remoteAddr)
+        inFlight++
+        try {
+          return await handleRequest(req, remoteAddr, env)
+        } finally {
+          inFlight--
+        }
+      },
+      error(error) {
+        logger.log('error', 'unhandled error', { error: errorText(error) })
+        return new Response('Internal error.\n', { status: 500 })
+      },
     },
-  })
+  )
 
   return {
     url: `${proto}://${formatHost(options.hostname)}:${server.port}`,
@@ -245,6 +251,16 @@ async function stopServer(
 /** The path as logged: a client that put its key in the path does not get it written down. */
 function loggablePath(path: string): string {
   return path.includes('jpx_') ? redactText(path) : path
+}
+
+/** Starts the listener; when that fails (port taken), stops the timers started before it. */
+function listenOrCleanUp(cleanUp: () => void, options: Parameters<typeof Bun.serve>[0]) {
+  try {
+    return Bun.serve(options)
+  } catch (error) {
+    cleanUp()
+    throw error
+  }
 }
 
 function formatHost(hostname: string): string {

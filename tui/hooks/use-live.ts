@@ -2,7 +2,7 @@
  * The Live requests screen's state: follow or pause, the filter typed after `/`, the selected
  * request and its detail. Filtering runs over the bounded buffer only when it changed.
  */
-import { useMemo, useState } from 'react'
+import { useMemo, useRef, useState } from 'react'
 import type { RequestRecord } from '../../store/request-records.ts'
 import { type LiveFilter, matchesLiveFilter, parseLiveFilter } from '../live-filter.ts'
 import { useInputLock } from './use-input-lock.ts'
@@ -37,8 +37,13 @@ export function useLiveScreen(tail: RequestTail, isActive: boolean, pageSize: nu
   const [filterText, setFilterText] = useState('')
   const [isFiltering, setIsFiltering] = useState(false)
   const [isDetail, setIsDetail] = useState(false)
+  // Hidden, the screen keeps what it last showed instead of copying the buffer on every change.
+  const shown = useRef<RequestRecord[]>([])
   // biome-ignore lint/correctness/useExhaustiveDependencies: revision says the buffer changed
-  const all = useMemo(() => tail.records.toArray(), [tail.records, tail.revision])
+  const all = useMemo(() => {
+    if (isActive) shown.current = tail.records.toArray()
+    return shown.current
+  }, [tail.records, tail.revision, isActive])
   const source = frozen ?? all
   const filterInput = useTextInput({
     isActive: isActive && isFiltering,

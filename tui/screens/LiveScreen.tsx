@@ -4,6 +4,7 @@ import { KeyHints } from '../components/KeyHints.tsx'
 import { LiveBox } from '../components/LiveBox.tsx'
 import { RequestDetail } from '../components/RequestDetail.tsx'
 import { Table } from '../components/Table.tsx'
+import { windowStart } from '../format.ts'
 import { useLiveScreen } from '../hooks/use-live.ts'
 import type { RequestTail } from '../hooks/use-request-tail.ts'
 import { requestColumns, requestRow } from '../request-columns.ts'
@@ -27,6 +28,11 @@ export function LiveScreen({ isActive, width, height, tail }: LiveScreenProps) {
     : live.filterInput
       ? 4 + (live.filter.problems.length || 1)
       : 0
+  const tableHeight = Math.max(2, height - 2 - box)
+  // Only the rows on screen are built, however many records are held.
+  const size = tableHeight - 1
+  const selected = live.isPaused ? live.cursor.index : 0
+  const start = windowStart(live.visible.length, selected, size)
   const state = live.isPaused ? `paused (${live.newSincePause} new; p resumes)` : 'following'
   const shown = live.filterText
     ? `${live.visible.length} match "${live.filterText}"`
@@ -49,10 +55,10 @@ export function LiveScreen({ isActive, width, height, tail }: LiveScreenProps) {
       </Text>
       <Table
         columns={requestColumns(width)}
-        rows={live.visible.map((r) => requestRow(r, width))}
+        rows={live.visible.slice(start, start + size).map((r) => requestRow(r, width))}
         width={width}
-        height={Math.max(2, height - 2 - box)}
-        selected={live.isPaused ? live.cursor.index : undefined}
+        height={tableHeight}
+        selected={live.isPaused ? selected - start : undefined}
         empty={
           live.filterText
             ? 'no request matches the filter'

@@ -67,13 +67,21 @@ async function runDemo(options: DemoOptions): Promise<void> {
   addAllowEntry(db, actor, { cidr: '127.0.0.1/32', note: 'demo: loopback' })
   addAllowEntry(db, actor, { cidr: '::1/128', note: 'demo: loopback' })
   const logger = createLogger('warn', (line) => process.stderr.write(line))
-  const proxy = startProxy({
-    ...options.listen,
-    db,
-    masterKey: readMasterKeyFile(join(dir, 'master.key')),
-    logger,
-    onRequest: (line) => say(describe(line)),
-  })
+  const start = (listen: DemoOptions['listen']) =>
+    startProxy({
+      ...listen,
+      db,
+      masterKey: readMasterKeyFile(join(dir, 'master.key')),
+      logger,
+      onRequest: (line) => say(describe(line)),
+    })
+  let proxy: ReturnType<typeof startProxy>
+  try {
+    proxy = start(options.listen)
+  } catch {
+    warn(`port ${options.listen.port} is taken; using a free one instead`)
+    proxy = start({ ...options.listen, port: 0 })
+  }
   const cleanup = async () => {
     await proxy.stop()
     await jira.stop()
@@ -89,11 +97,15 @@ async function runDemo(options: DemoOptions): Promise<void> {
     `  API key ${key.keyId} for route demo (shown once; only its hash is stored):`,
     `    ${apiKey}`,
     '',
-    'Try it:',
-    `  curl -u 'jira-align:${apiKey}' ${base}/rest/api/2/myself        # 200: Jira answers as jira-svc`,
-    `  curl -i -u 'jira-align:not-a-key' ${base}/rest/api/2/myself      # 401 from japroxy; Jira never sees it`,
-    `  curl ${base}/rest/api/2/serverInfo                               # anonymous health check`,
-    `  curl -i -u 'jira-align:${apiKey}' ${base}/rest/api/2/group      # 403: endpoint policy`,
+    'Try it in another terminal:',
+    '  # 200: Jira answers, as its service account (Jira never sees this key)',
+    `  curl -u 'jira-align:${apiKey}' ${base}/rest/api/2/myself`,
+    '  # 401 from japroxy: a bad key never reaches Jira',
+    `  curl -i -u 'jira-align:not-a-key' ${base}/rest/api/2/myself`,
+    '  # the anonymous health check Jira Align makes',
+    `  curl ${base}/rest/api/2/serverInfo`,
+    '  # 403: the endpoint policy keeps Jira administration out of reach',
+    `  curl -i -u 'jira-align:${apiKey}' '${base}/rest/api/2/group?groupname=jira-administrators'`,
     '',
     'Checking both now:',
   )

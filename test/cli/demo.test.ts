@@ -1,0 +1,36 @@
+/** `japroxy demo`: what a newcomer runs first must show the proxy working (#2). */
+import { expect, test } from 'bun:test'
+import { cli } from '../support/cli.ts'
+import { unusedPort } from '../support/stack.ts'
+
+test('demo --check proves a good key passes and a bad key is refused, then cleans up', () => {
+  const result = cli(['demo', '--check', '--listen', '127.0.0.1:0'])
+  expect(result.stderr).toBe('')
+  expect(result.code).toBe(0)
+  expect(result.stdout).toContain('ok   good key → 200, Jira answered as jira-svc')
+  expect(result.stdout).toContain('ok   bad key  → 401, refused by japroxy')
+  expect(result.stdout).toMatch(/GET \/jira\/rest\/api\/2\/myself → 401 \(key_unknown\)/)
+  expect(result.stdout.trimEnd().endsWith('demo check passed')).toBe(true)
+})
+
+test('demo falls back to a free port when its port is taken', async () => {
+  const port = unusedPort()
+  // The port is held by another process: this one blocks while the demo runs.
+  const holder = Bun.spawn(
+    [
+      process.execPath,
+      '-e',
+      `Bun.serve({ hostname: '127.0.0.1', port: ${port}, fetch: () => new Response('busy') }); console.log('up'); await Bun.sleep(30000)`,
+    ],
+    { stdout: 'pipe' },
+  )
+  try {
+    await holder.stdout.getReader().read()
+    const result = cli(['demo', '--check', '--listen', `127.0.0.1:${port}`])
+    expect(result.stderr).toBe(`port ${port} is taken; using a free one instead\n`)
+    expect(result.code).toBe(0)
+  } finally {
+    holder.kill()
+    await holder.exited
+  }
+})
