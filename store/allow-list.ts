@@ -62,7 +62,8 @@ export function addAllowEntry(
       .get(cidr, routeId ?? 0)
   ) {
     problems.push(
-      `allowList.cidr: ${cidr} is already on ${input.route ? `route ${input.route}'s` : 'the global'} list`,
+      `allowList.cidr: ${cidr} is already on ` +
+        `${input.route ? `route ${input.route}'s` : 'the global'} list`,
     )
   }
   if (problems.length || !cidr) throw new ValidationError(problems)
@@ -70,7 +71,8 @@ export function addAllowEntry(
   return applyChange(db, { actor, action: 'allow.add', target, detail: { cidr, note } }, () => {
     const row = db
       .query(
-        'INSERT INTO allow_list (cidr, route_id, note, created_at) VALUES (?, ?, ?, ?) RETURNING id',
+        `INSERT INTO allow_list (cidr, route_id, note, created_at)
+         VALUES (?, ?, ?, ?) RETURNING id`,
       )
       .get(cidr, routeId, note, Date.now()) as { id: number }
     return listAllowEntries(db).find((e) => e.id === row.id)!

@@ -15,7 +15,8 @@ export interface AuditRecord {
 export function listAudit(db: Store, limit = 100, afterId = 0): AuditRecord[] {
   const rows = db
     .query(
-      'SELECT id, ts, actor, action, target, detail FROM audit WHERE id > ? ORDER BY id DESC LIMIT ?',
+      `SELECT id, ts, actor, action, target, detail FROM audit
+       WHERE id > ? ORDER BY id DESC LIMIT ?`,
     )
     .all(afterId, limit) as (Omit<AuditRecord, 'detail'> & { detail: string })[]
   return rows.map((row) => ({ ...row, detail: JSON.parse(row.detail) }))

@@ -93,7 +93,8 @@ export function createApiKey(
   const key = applyChange(db, { actor, action: 'key.create', target: input.name, detail }, () => {
     const row = db
       .query(
-        'INSERT INTO api_keys (key_id, name, hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?) RETURNING id',
+        `INSERT INTO api_keys (key_id, name, hash, created_at, expires_at)
+         VALUES (?, ?, ?, ?, ?) RETURNING id`,
       )
       .get(keyId, input.name, hashApiKey(apiKey), Date.now(), input.expiresAt ?? null) as {
       id: number
@@ -183,7 +184,8 @@ interface KeyRow {
 }
 
 const selectKeys = `SELECT k.id, k.key_id, k.name, k.created_at, k.expires_at, k.revoked_at,
-  k.last_used_at, k.rate_per_minute, k.rate_burst, (SELECT group_concat(r.name, ',') FROM api_key_routes g
+  k.last_used_at, k.rate_per_minute, k.rate_burst,
+  (SELECT group_concat(r.name, ',') FROM api_key_routes g
     JOIN routes r ON r.id = g.route_id WHERE g.api_key_id = k.id) AS routes
   FROM api_keys k`
 

@@ -120,7 +120,8 @@ function upstreamProblems(at: string, text: string, rules: RouteRules): string[]
   if (url.search || url.hash) return [`${at}.upstreamUrl: must not have a query or fragment`]
   if (url.protocol === 'http:' && !rules.isPlainHttpAllowed && !isLoopbackHost(url.hostname)) {
     return [
-      `${at}.upstreamUrl: plain http is only allowed to loopback (use https, or --allow-plain-http)`,
+      `${at}.upstreamUrl: plain http is only allowed to loopback` +
+        ' (use https, or --allow-plain-http)',
     ]
   }
   return []

@@ -90,7 +90,8 @@ export function unseal(key: MasterKey, sealed: Uint8Array): string {
   } catch {
     throw new StoreError(
       'the master key does not open a stored credential',
-      'use the master key file written by `japroxy init` for this store, or set the credential again',
+      'use the master key file written by `japroxy init` for this store,' +
+        ' or set the credential again',
     )
   }
 }

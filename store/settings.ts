@@ -99,7 +99,8 @@ export function validateSetting(name: string, value: string): string[] {
   const definition = byName.get(name)
   if (!definition) {
     return [
-      `settings.${name}: no such setting (known: ${settingDefinitions.map((d) => d.name).join(', ')})`,
+      `settings.${name}: no such setting` +
+        ` (known: ${settingDefinitions.map((d) => d.name).join(', ')})`,
     ]
   }
   const number = Number(value)
@@ -118,7 +119,8 @@ export function writeSetting(db: Store, actor: string, name: string, value: stri
     { actor, action: 'setting.set', target: name, detail: { value: Number(value) } },
     () => {
       db.query(
-        'INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value',
+        `INSERT INTO settings (name, value) VALUES (?, ?)
+         ON CONFLICT(name) DO UPDATE SET value = excluded.value`,
       ).run(name, value)
     },
   )

@@ -109,7 +109,8 @@ function sessionHeaders(username: string | undefined): ReplyHeaders {
   const xsrfToken = `${randomBytes(8).toString('hex')}_${username ? 'lin' : 'lout'}`
   return {
     // Jira's request id: minute of the day, a counter, the concurrency level.
-    'X-AREQUESTID': `${Math.floor(Date.now() / 60_000) % 1440}x${randomBytes(3).readUIntBE(0, 3)}x1`,
+    'X-AREQUESTID':
+      `${Math.floor(Date.now() / 60_000) % 1440}x${randomBytes(3).readUIntBE(0, 3)}` + 'x1',
     'X-ASESSIONID': randomBytes(4).toString('hex'),
     'X-AUSERNAME': username ?? 'anonymous',
     'Set-Cookie': [

@@ -127,7 +127,8 @@ function patternProblem(pattern: string): string | undefined {
       segment === '..' ||
       segment.includes('*')
     ) {
-      return `pattern "${pattern}" has a bad segment "${segment}" (use literal text, {name}, or end with /**)`
+      const fix = 'use literal text, {name}, or end with /**'
+      return `pattern "${pattern}" has a bad segment "${segment}" (${fix})`
     }
   }
   return undefined

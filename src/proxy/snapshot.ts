@@ -190,7 +190,8 @@ function snapshotWarnings(routes: readonly RouteRuntime[]): string[] {
     if (route.breaker) {
       warnings.push(
         `route ${route.name}: Jira rejected the service credential (${route.breaker}); it is not ` +
-          `sent until replaced (japroxy credential set) or resumed (japroxy route resume ${route.name})`,
+          'sent until replaced (japroxy credential set) or resumed' +
+          ` (japroxy route resume ${route.name})`,
       )
     }
   }

@@ -22,7 +22,8 @@ export function register(allow: Command): void {
           note: options.note,
         })
         say(
-          `allowed ${entry.cidr} on ${entry.route ? `route ${entry.route}` : 'every route'} (id ${entry.id})`,
+          `allowed ${entry.cidr} on ${entry.route ? `route ${entry.route}` : 'every route'}` +
+            ` (id ${entry.id})`,
         )
       }),
     )

@@ -20,7 +20,8 @@ export function register(allow: Command): void {
           : { cidr: entry, route: options.route }
         const removed = removeAllowEntry(db, actor('cli'), input)
         say(
-          `removed ${removed.cidr} from ${removed.route ? `route ${removed.route}` : 'the global list'}`,
+          `removed ${removed.cidr} from ` +
+            (removed.route ? `route ${removed.route}` : 'the global list'),
         )
       }),
     )

@@ -38,7 +38,8 @@ export function register(credential: Command): void {
           : { kind: 'basic', username: options.user!, password: secretText }
         setCredential(db, actor('cli'), route, secret)
         say(
-          `sealed the ${secret.kind === 'basic' ? `password of ${options.user}` : 'token'} for route ${route}`,
+          `sealed the ${secret.kind === 'basic' ? `password of ${options.user}` : 'token'}` +
+            ` for route ${route}`,
         )
       }),
     )

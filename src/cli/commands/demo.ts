@@ -31,7 +31,8 @@ const actor = 'demo'
 function describe(line: Record<string, unknown>): string {
   const key = line.keyId ? ` key ${line.keyId}` : ''
   const reason = line.reason ? ` (${line.reason})` : ''
-  return `  ${line.method} ${line.path} → ${line.status}${reason} in ${line.durationMs} ms from ${line.clientIp}${key}`
+  const took = `in ${line.durationMs} ms from ${line.clientIp}`
+  return `  ${line.method} ${line.path} → ${line.status}${reason} ${took}${key}`
 }
 
 /** Registers `demo`. */
@@ -140,7 +141,8 @@ async function runDemo(options: DemoOptions): Promise<void> {
     const isGood = good.status === 200 && body.name === 'jira-svc'
     const isBad = bad.status === 401
     say(
-      `  ${isGood ? 'ok  ' : 'FAIL'} good key → ${good.status}, Jira answered as ${body.name ?? '?'}`,
+      `  ${isGood ? 'ok  ' : 'FAIL'} good key → ${good.status},` +
+        ` Jira answered as ${body.name ?? '?'}`,
       `  ${isBad ? 'ok  ' : 'FAIL'} bad key  → ${bad.status}, refused by japroxy`,
     )
     if (!isGood || !isBad) warn('the demo did not behave as expected; see the lines above')

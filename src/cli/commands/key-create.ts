@@ -32,13 +32,14 @@ export function register(key: Command): void {
           })
           if (options.quiet) return say(apiKey)
           say(
-            `created key ${created.name} (keyId ${created.keyId}) for ${created.routes.join(', ')}` +
+            `created key ${created.name} (keyId ${created.keyId})` +
+              ` for ${created.routes.join(', ')}` +
               (created.expiresAt ? `, expires ${formatTime(created.expiresAt)} UTC` : ''),
             '',
             `  ${apiKey}`,
             '',
-            'This is the only time the key is shown. Give it to Jira Align as the Basic auth password',
-            '(any username). japroxy keeps only its hash.',
+            'This is the only time the key is shown. Give it to Jira Align as the Basic auth',
+            'password (any username). japroxy keeps only its hash.',
           )
         },
       ),
