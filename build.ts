@@ -44,6 +44,8 @@ const define = {
   JAPROXY_VERSION: JSON.stringify(packageJson.version),
   JAPROXY_COMMIT: JSON.stringify(commit()),
   'process.env.DEV': JSON.stringify('false'),
+  // React's production build: the development one costs the TUI CPU for checks nobody reads.
+  'process.env.NODE_ENV': JSON.stringify('production'),
 }
 for (const [outfile, target] of targets) {
   const result = await Bun.build({

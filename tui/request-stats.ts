@@ -27,10 +27,9 @@ export interface RouteSeries {
   denied: number
 }
 
-/** Counts requests per route and bucket, and remembers when Jira last rejected a credential. */
+/** Counts requests per route and bucket. */
 export class RequestStats {
   #routes = new Map<string, Map<number, Bucket>>()
-  #rejected = new Map<string, number>()
 
   /** Counts one record. */
   add(record: RequestRecord): void {
@@ -50,9 +49,6 @@ export class RequestStats {
     bucket.count++
     if (record.status >= 500) bucket.serverErrors++
     if (record.auth === 'denied') bucket.denied++
-    if (record.reason === 'upstream_rejected_credential') {
-      this.#rejected.set(route, Math.max(record.ts, this.#rejected.get(route) ?? 0))
-    }
   }
 
   /** The route's buckets ending at the one holding `now`. */
@@ -68,15 +64,5 @@ export class RequestStats {
       series.denied += bucket?.denied ?? 0
     }
     return series
-  }
-
-  /** The route names seen, in first-seen order. */
-  routes(): string[] {
-    return [...this.#routes.keys()]
-  }
-
-  /** When Jira last rejected the route's credential, as seen in the records. */
-  lastRejectedCredential(route: string): number | undefined {
-    return this.#rejected.get(route)
   }
 }

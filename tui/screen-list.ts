@@ -80,6 +80,7 @@ export const screens: readonly ScreenInfo[] = [
       ['b', 'set or replace: Jira user + password (Basic)'],
       ['t', 'set or replace: personal access token (Bearer)'],
       ['d', 'delete the credential (type the route name to confirm)'],
+      ['r', 'resume: send it again after Jira rejected it (type the route name)'],
     ],
   },
   {

@@ -1,6 +1,7 @@
 /** Credentials screen: set or replace masked, show only when and by whom, delete by name (#3). */
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { join } from 'node:path'
+import { listBreakers, tripBreaker } from '../../store/breakers.ts'
 import { listCredentials, setCredential, unsealCredentials } from '../../store/credentials.ts'
 import { getRoute } from '../../store/routes.ts'
 import { readMasterKeyFile } from '../../store/seal.ts'
@@ -40,9 +41,9 @@ describe('Credentials screen', () => {
     const frame = await ui.waitFor((f) => f.includes('alice'))
     expect(compact(timeless(frame))).toMatchInlineSnapshot(`
       " 1 Overview  2 Keys  3 Allow-list  4 Routes  5 Credentials  6 Live  7 Audit
-      route          credential   set at (UTC)     set by
-      prod           token        YYYY-MM-DD HH:MM alice (cli)
-      test           not set      -                -
+      route          credential state     set at (UTC)     set by
+      prod           token      in use    YYYY-MM-DD HH:MM alice (cli)
+      test           not set    -         -                -
       ↑↓ select · b set user+password · t set token · d delete
 
                                                                        ? help · q quit"
@@ -60,7 +61,7 @@ describe('Credentials screen', () => {
     expect(await ui.waitFor((f) => f.includes('•••••••••••'))).toContain('Jira user: svc-align')
     ui.press('ENTER')
     const frame = await ui.waitFor((f) => f.includes('sealed the password of svc-align'))
-    expect(frame).toMatch(/prod\s+user\+pass\s+\d{4}-\d\d-\d\d \d\d:\d\d tester \(tui\)/)
+    expect(frame).toMatch(/prod\s+user\+pass\s+in use\s+\d{4}-\d\d-\d\d \d\d:\d\d tester \(tui\)/)
     expect(ui.frames().some((f) => f.includes('s3cret'))).toBe(false)
     expect(injected('prod')).toBe(`Basic ${btoa('svc-align:s3cret-Pa55')}`)
     expect(listCredentials(store.db)[0]).toMatchObject({ route: 'prod', setBy: testActor })
@@ -106,5 +107,31 @@ describe('Credentials screen', () => {
     ui.type('prod\r')
     await ui.waitFor((f) => f.includes('deleted the credential of route prod'))
     expect(listCredentials(store.db)).toEqual([])
+  })
+
+  test('shows a credential Jira rejected, and resumes it only after the route name is typed', async () => {
+    setCredential(store.db, 'alice (cli)', 'prod', {
+      kind: 'basic',
+      username: 'svc',
+      password: 'pw',
+    })
+    tripBreaker(
+      store.db,
+      'serve',
+      getRoute(store.db, 'prod').id,
+      'X-Seraph-LoginReason: AUTHENTICATED_FAILED',
+    )
+    ui = renderConsole(store.db, 'credentials')
+    const frame = await ui.waitFor((f) => f.includes('REJECTED'))
+    expect(frame).toMatch(/prod\s+user\+pass\s+REJECTED/)
+    expect(frame.replace(/\n/g, ' ')).toContain(
+      '(X-Seraph-LoginReason: AUTHENTICATED_FAILED); serve stopped sending it.',
+    )
+    ui.type('r')
+    await ui.waitFor((f) => f.includes('Send the credential of route prod again'))
+    ui.type('prod\r')
+    await ui.waitFor((f) => f.includes('route prod resumed'))
+    expect(listBreakers(store.db)).toEqual([])
+    expect(ui.frame()).toMatch(/prod\s+user\+pass\s+in use/)
   })
 })

@@ -51,13 +51,6 @@ describe('RequestStats', () => {
     for (let i = 0; i < 1000; i++) stats.add(record({ ts: now + i * statsBucketMs }))
     expect(stats.series('prod', now + 999 * statsBucketMs).total).toBe(statsBucketCount)
   })
-
-  test('remembers when Jira last rejected a route credential', () => {
-    const stats = new RequestStats()
-    stats.add(record({ ts: now, status: 503, reason: 'upstream_rejected_credential' }))
-    expect(stats.lastRejectedCredential('prod')).toBe(now)
-    expect(stats.lastRejectedCredential('test')).toBeUndefined()
-  })
 })
 
 describe('Live filter', () => {

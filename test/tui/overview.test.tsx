@@ -1,8 +1,10 @@
 /** Overview screen: routes with credential, key and allow-list counts, traffic, warnings (#3). */
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { addAllowEntry } from '../../store/allow-list.ts'
+import { tripBreaker } from '../../store/breakers.ts'
 import { setCredential } from '../../store/credentials.ts'
 import { createApiKey } from '../../store/keys.ts'
+import { getRoute } from '../../store/routes.ts'
 import {
   addTestRoute,
   type Console,
@@ -86,23 +88,23 @@ describe('Overview screen', () => {
     expect(frame).toMatch(/ {2}·+[▁▂▃▄]·*█ {2}4 req/)
   })
 
-  test('warns loudly when Jira rejected the credential after it was last set', async () => {
+  test('warns loudly, first, when serve stopped sending a credential Jira rejected', async () => {
     setCredential(store.db, 'cli', 'prod', { kind: 'basic', username: 'svc', password: 'old' })
     addAllowEntry(store.db, 'cli', { cidr: '10.0.0.0/8' })
+    createApiKey(store.db, 'cli', { name: 'soon', routes: ['prod'], expiresAt: Date.now() + dayMs })
     ui = renderConsole(store.db)
-    await ui.waitFor((f) => f.includes('basic'))
-    expect(ui.frame()).not.toContain('Needs attention')
-    writeRecordsElsewhere(store.dbPath, [
-      requestRecord({ ts: Date.now(), status: 503, reason: 'upstream_rejected_credential' }),
-    ])
-    const frame = await ui.waitFor((f) => f.includes('Jira rejected'))
-    expect(frame).toMatch(
-      /! prod: Jira rejected the credential at \d\d:\d\d:\d\d UTC → 5 Credentials/,
+    await ui.waitFor((f) => f.includes('key soon'))
+    changeElsewhere(store.dbPath, (db) => tripBreaker(db, 'serve', getRoute(db, 'prod').id, 'x'))
+    const frame = await ui.waitFor((f) => f.includes('REJECTED'), 1000)
+    const warnings = frame.split('\n').filter((line) => line.startsWith('! '))
+    expect(warnings[0]).toMatch(
+      /^! prod: Jira REJECTED the credential at \d\d:\d\d:\d\d UTC, not sent → 5 Credentials$/,
     )
+    expect(warnings[1]).toContain('key soon expires')
     changeElsewhere(store.dbPath, (db) => {
       setCredential(db, 'cli', 'prod', { kind: 'basic', username: 'svc', password: 'new' })
     })
-    await ui.waitFor((f) => !f.includes('Jira rejected'), 2000)
+    await ui.waitFor((f) => !f.includes('REJECTED'), 1000)
   })
 
   test('sees a route added by another process within a second', async () => {

@@ -33,8 +33,8 @@ export function RouteSummaryLines({ route, series, width }: RouteSummaryLinesPro
       <Text wrap="truncate">
         <Text bold>{`${fit(route.name, w.name)} `}</Text>
         {`${fit(route.basePath, w.basePath)} ${fit(route.upstreamUrl, upstreamWidth(width))} `}
-        <Text color={route.credential ? 'green' : 'red'}>
-          {fit(route.credential?.kind ?? 'none', w.credential)}
+        <Text color={route.credential && !route.breaker ? 'green' : 'red'} bold={!!route.breaker}>
+          {fit(route.breaker ? 'REJECT' : (route.credential?.kind ?? 'none'), w.credential)}
         </Text>
         {` ${String(route.keyCount).padStart(w.keys)} `}
         <Text color={route.allowCount ? undefined : 'red'}>

@@ -2,6 +2,7 @@
  * The Credentials screen's data and actions. A secret is typed masked, sealed at once with the
  * store's public key, and dropped from memory; the screen only ever shows when and by whom.
  */
+import { type Breaker, listBreakers, resumeRoute } from '../../store/breakers.ts'
 import {
   type CredentialInfo,
   type CredentialSecret,
@@ -22,6 +23,8 @@ import { type QueryResult, useStoreQuery } from './use-store-query.ts'
 export interface CredentialRow {
   route: string
   credential: CredentialInfo | undefined
+  /** Set while serve has stopped sending the credential because Jira rejected it. */
+  breaker: Breaker | undefined
 }
 
 /** What the Credentials screen shows and does. */
@@ -33,9 +36,11 @@ export interface CredentialsScreen {
 
 function readRows(db: Store): CredentialRow[] {
   const credentials = listCredentials(db)
+  const breakers = listBreakers(db)
   return listRoutes(db).map((r) => ({
     route: r.name,
     credential: credentials.find((c) => c.route === r.name),
+    breaker: breakers.find((b) => b.route === r.name),
   }))
 }
 
@@ -106,6 +111,23 @@ export function useCredentialsScreen(isActive: boolean, pageSize: number): Crede
     },
   })
 
+  const resumeSpec = (row: CredentialRow): FormSpec => ({
+    title: `Send the credential of route ${row.route} again`,
+    note: 'Only once the Jira account is fixed: each rejection counts a failed Jira login.',
+    fields: [
+      {
+        name: 'confirm',
+        label: "Type the route's name to confirm",
+        check: (v) => (v === row.route ? undefined : `type "${row.route}" exactly`),
+      },
+    ],
+    submit: () => {
+      resumeRoute(db, actor, row.route)
+      markChanged()
+      return `route ${row.route} resumed: serve sends the credential again`
+    },
+  })
+
   useKeyInput(
     (input) => {
       const selected = rows.data?.[cursor.current()]
@@ -113,6 +135,7 @@ export function useCredentialsScreen(isActive: boolean, pageSize: number): Crede
       if (input === 'b') form.open(basicSpec(selected))
       else if (input === 't') form.open(tokenSpec(selected))
       else if (input === 'd' && selected.credential) form.open(deleteSpec(selected))
+      else if (input === 'r' && selected.breaker) form.open(resumeSpec(selected))
     },
     { isActive: isListActive },
   )

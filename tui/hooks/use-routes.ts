@@ -3,7 +3,6 @@ import { useState } from 'react'
 import { explainRequest } from '../../src/proxy/explain.ts'
 import { listRoutes, type Route, updateRoute, validateRoute } from '../../store/routes.ts'
 import type { LiveLine } from '../components/LiveBox.tsx'
-import { describeError } from '../errors.ts'
 import { fieldsOf, type RouteSetting, routeSettings } from '../route-fields.ts'
 import { type Form, type FormSpec, useForm } from './use-form.ts'
 import { useInputLock } from './use-input-lock.ts'
@@ -35,7 +34,8 @@ export function checkSetting(
   try {
     fields = { ...fieldsOf(route), ...setting.read(text, route) }
   } catch (error) {
-    return { problems: [describeError(error).message] }
+    // A setting's reader throws only to say the text is not a value it takes.
+    return { problems: [error instanceof Error ? error.message : String(error)] }
   }
   // An upstream already stored was allowed by the admin; only a new one is held to https.
   const isPlainHttpAllowed = fields.upstreamUrl === route.upstreamUrl

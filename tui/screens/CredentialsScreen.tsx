@@ -1,12 +1,13 @@
 /** Credentials: each route's Jira credential, shown only as its kind, when and by whom it was set. */
-import { Box } from 'ink'
+import { Box, Text } from 'ink'
 import { ErrorBox } from '../components/ErrorBox.tsx'
 import { FormBox } from '../components/FormBox.tsx'
 import { KeyHints } from '../components/KeyHints.tsx'
-import { Table } from '../components/Table.tsx'
+import { Table, type TableRow } from '../components/Table.tsx'
 import { formatDateTime } from '../format.ts'
-import { useCredentialsScreen } from '../hooks/use-credentials.ts'
+import { type CredentialRow, useCredentialsScreen } from '../hooks/use-credentials.ts'
 import { formHeight } from '../hooks/use-form.ts'
+import type { KeyHelp } from '../screen-list.ts'
 
 /** Props of CredentialsScreen. */
 export interface CredentialsScreenProps {
@@ -17,49 +18,62 @@ export interface CredentialsScreenProps {
 
 const columns = [
   { title: 'route', width: 14 },
-  { title: 'credential', width: 12 },
+  { title: 'credential', width: 10 },
+  { title: 'state', width: 9 },
   { title: 'set at (UTC)', width: 16 },
   { title: 'set by', width: 'rest' },
 ] as const
 
+function toRow(row: CredentialRow): TableRow {
+  const { credential, breaker } = row
+  const kind = credential ? (credential.kind === 'basic' ? 'user+pass' : 'token') : 'not set'
+  const state = !credential
+    ? { text: '-' }
+    : breaker
+      ? { text: 'REJECTED', color: 'red' }
+      : { text: 'in use', color: 'green' }
+  return {
+    key: row.route,
+    cells: [
+      row.route,
+      { text: kind, color: credential ? undefined : 'red' },
+      state,
+      formatDateTime(credential?.setAt),
+      credential?.setBy ?? '-',
+    ],
+  }
+}
+
 /** Renders the Credentials screen. */
 export function CredentialsScreen({ isActive, width, height }: CredentialsScreenProps) {
   const { rows, cursor, form } = useCredentialsScreen(isActive, Math.max(1, height - 4))
-  const below = 1 + formHeight(form) + (rows.error ? 4 : 0)
+  const breaker = rows.data?.[cursor.index]?.breaker
+  const note = breaker
+    ? `Jira rejected it at ${formatDateTime(breaker.trippedAt)} UTC (${breaker.reason}); serve stopped sending it. Set a new one (b, t) or, once the account is fixed, resume (r).`
+    : undefined
+  const noteLines = note ? Math.ceil(note.length / width) : 0
+  const below = 1 + formHeight(form) + (rows.error ? 4 : 0) + noteLines
+  const hints: KeyHelp[] = [
+    ['↑↓', 'select'],
+    ['b', 'set user+password'],
+    ['t', 'set token'],
+    ['d', 'delete'],
+  ]
+  if (breaker) hints.push(['r', 'resume'])
   return (
     <Box flexDirection="column">
       <Table
         columns={columns}
-        rows={(rows.data ?? []).map((r) => ({
-          key: r.route,
-          cells: [
-            r.route,
-            r.credential
-              ? { text: r.credential.kind === 'basic' ? 'user+pass' : 'token', color: 'green' }
-              : { text: 'not set', color: 'red' },
-            formatDateTime(r.credential?.setAt),
-            r.credential?.setBy ?? '-',
-          ],
-        }))}
+        rows={(rows.data ?? []).map(toRow)}
         width={width}
         height={Math.max(2, height - below)}
         selected={cursor.index}
         empty="no routes yet: a credential belongs to a route (`japroxy route add`)"
       />
+      {note ? <Text color="red">{note}</Text> : null}
       {rows.error ? <ErrorBox error={rows.error} /> : null}
       {form.spec ? <FormBox form={{ ...form, spec: form.spec }} /> : null}
-      <KeyHints
-        hints={
-          form.spec
-            ? []
-            : [
-                ['↑↓', 'select'],
-                ['b', 'set user+password'],
-                ['t', 'set token'],
-                ['d', 'delete'],
-              ]
-        }
-      />
+      <KeyHints hints={form.spec ? [] : hints} />
     </Box>
   )
 }

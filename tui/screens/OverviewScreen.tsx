@@ -29,7 +29,7 @@ export function OverviewScreen({ isActive, width, height, tail }: OverviewScreen
   const overview = useOverview()
   const routes = overview.data?.routes ?? []
   const now = Date.now()
-  const warnings = overview.data ? overviewWarnings(overview.data, tail.stats, now) : []
+  const warnings = overview.data ? overviewWarnings(overview.data, now) : []
   const shownWarnings = warnings.slice(0, maxWarnings)
   const warningLines = warnings.length
     ? 1 + shownWarnings.length + (warnings.length > maxWarnings ? 1 : 0)
@@ -62,8 +62,13 @@ export function OverviewScreen({ isActive, width, height, tail }: OverviewScreen
         </Text>
       ) : null}
       {shownWarnings.map((warning) => (
-        <Text key={warning} color="yellow" wrap="truncate">
-          {`! ${warning}`}
+        <Text
+          key={warning.text}
+          color={warning.isSevere ? 'red' : 'yellow'}
+          bold={warning.isSevere}
+          wrap="truncate"
+        >
+          {`! ${warning.text}`}
         </Text>
       ))}
       {warnings.length > maxWarnings ? (
