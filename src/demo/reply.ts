@@ -107,10 +107,10 @@ function setHeaders(res: ServerResponse, headers: ReplyHeaders): void {
 function sessionHeaders(username: string | undefined): ReplyHeaders {
   const sessionId = randomBytes(16).toString('hex').toUpperCase()
   const xsrfToken = `${randomBytes(8).toString('hex')}_${username ? 'lin' : 'lout'}`
+  const minuteOfDay = Math.floor(Date.now() / 60_000) % 1440
   return {
     // Jira's request id: minute of the day, a counter, the concurrency level.
-    'X-AREQUESTID':
-      `${Math.floor(Date.now() / 60_000) % 1440}x${randomBytes(3).readUIntBE(0, 3)}` + 'x1',
+    'X-AREQUESTID': `${minuteOfDay}x${randomBytes(3).readUIntBE(0, 3)}x1`,
     'X-ASESSIONID': randomBytes(4).toString('hex'),
     'X-AUSERNAME': username ?? 'anonymous',
     'Set-Cookie': [

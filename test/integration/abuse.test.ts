@@ -97,10 +97,16 @@ describe('size, idle and load limits', () => {
     stack = await startStack()
     const s = stack
     for (const size of [17_000, 1_000_000]) {
-      const response = await rawRequest(s.proxy.port, getHead('/jira-prod/rest/api/2/myself', `X-Big: ${'a'.repeat(size)}`))
+      const response = await rawRequest(
+        s.proxy.port,
+        getHead('/jira-prod/rest/api/2/myself', `X-Big: ${'a'.repeat(size)}`),
+      )
       expect(response.status).toBe(431)
     }
-    expect((await s.get('/jira-prod/rest/api/2/myself', { headers: { authorization: basic(s.apiKey) } })).status).toBe(200)
+    expect(
+      (await s.get('/jira-prod/rest/api/2/myself', { headers: { authorization: basic(s.apiKey) } }))
+        .status,
+    ).toBe(200)
   })
 
   test('a body over limits.maxBodyBytes gets 413 and does not reach Jira', async () => {

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { type JiraStandIn, startJiraStandIn } from '../../src/demo/jira-stand-in.ts'
 import { cli } from '../support/cli.ts'
-import { basic, serviceUser, servicePassword, unusedPort, within } from '../support/stack.ts'
+import { basic, servicePassword, serviceUser, unusedPort, within } from '../support/stack.ts'
 
 const binary = join(import.meta.dir, '..', '..', 'dist', 'japroxy')
 const session = `japroxy-e2e-${process.pid}`
@@ -32,7 +32,10 @@ const keys = (...k: string[]) => tmux('send-keys', '-t', session, ...k)
 async function waitFor(pattern: RegExp, ms = 5000): Promise<string> {
   let last = ''
   try {
-    await within(ms, () => pattern.test((last = screen())))
+    await within(ms, () => {
+      last = screen()
+      return pattern.test(last)
+    })
   } catch {
     throw new Error(`screen never matched ${pattern}; it showed:\n${last}`)
   }
