@@ -90,3 +90,32 @@ export function pruneRequestRecords(db: Store, beforeTs: number, keep: number): 
       : db.query('DELETE FROM request_records WHERE id <= ?').run(newest.id - keep).changes
   return byAge + byCount
 }
+
+/** Request counts of one route in one time bucket. */
+export interface BucketCounts {
+  route: string | undefined
+  /** `floor(ts / bucketMs)`. */
+  slot: number
+  count: number
+  serverErrors: number
+  denied: number
+}
+
+/** Counts per route and time bucket for records at or after `sinceTs` (uses the ts index). */
+export function requestCountsSince(db: Store, sinceTs: number, bucketMs: number): BucketCounts[] {
+  const rows = db
+    .query(
+      `SELECT route, ts / ? AS slot, count(*) AS count,
+        sum(status >= 500) AS serverErrors, sum(auth = 'denied') AS denied
+       FROM request_records WHERE ts >= ? GROUP BY route, slot ORDER BY slot`,
+    )
+    .all(bucketMs, sinceTs) as (Omit<BucketCounts, 'route'> & { route: string | null })[]
+  return rows.map((row) => ({ ...row, route: row.route ?? undefined, slot: Math.floor(row.slot) }))
+}
+
+/** The id of the newest record, or 0. */
+export function lastRequestRecordId(db: Store): number {
+  return (
+    (db.query('SELECT max(id) AS id FROM request_records').get() as { id: number | null }).id ?? 0
+  )
+}

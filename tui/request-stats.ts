@@ -33,8 +33,21 @@ export class RequestStats {
 
   /** Counts one record. */
   add(record: RequestRecord): void {
-    const route = record.route ?? noRouteName
-    const slot = Math.floor(record.ts / statsBucketMs)
+    const bucket = this.#bucket(record.route ?? noRouteName, Math.floor(record.ts / statsBucketMs))
+    bucket.count++
+    if (record.status >= 500) bucket.serverErrors++
+    if (record.auth === 'denied') bucket.denied++
+  }
+
+  /** Adds counts read from the store in bulk (the window before the TUI started). */
+  addCounts(route: string | undefined, slot: number, counts: Bucket): void {
+    const bucket = this.#bucket(route ?? noRouteName, slot)
+    bucket.count += counts.count
+    bucket.serverErrors += counts.serverErrors
+    bucket.denied += counts.denied
+  }
+
+  #bucket(route: string, slot: number): Bucket {
     let buckets = this.#routes.get(route)
     if (!buckets) {
       buckets = new Map()
@@ -46,9 +59,7 @@ export class RequestStats {
       buckets.set(slot, bucket)
       for (const old of buckets.keys()) if (old <= slot - statsBucketCount) buckets.delete(old)
     }
-    bucket.count++
-    if (record.status >= 500) bucket.serverErrors++
-    if (record.auth === 'denied') bucket.denied++
+    return bucket
   }
 
   /** The route's buckets ending at the one holding `now`. */

@@ -32,6 +32,17 @@ afterEach(() => {
 const dayMs = 86_400_000
 
 describe('Overview screen', () => {
+  test('counts the whole 10-minute window at start, beyond the records kept in memory', async () => {
+    const now = Date.now()
+    const records = Array.from({ length: 3000 }, (_, i) =>
+      requestRecord({ ts: now - (i % 500) * 1000, status: i % 100 === 0 ? 502 : 200 }),
+    )
+    writeRecordsElsewhere(store.dbPath, records)
+    ui = renderConsole(store.db)
+    const frame = await ui.waitFor((f) => f.includes('3000 req'))
+    expect(frame).toContain('3000 req · 5xx 1.0% · 0 denied')
+  })
+
   test('shows each route with upstream, credential kind, active keys and allow-list size', async () => {
     addTestRoute(store.db, 'test', '/jira-test')
     setCredential(store.db, 'cli', 'prod', { kind: 'basic', username: 'svc', password: 'pw' })

@@ -6,12 +6,14 @@
 import { useEffect, useRef, useState } from 'react'
 import type { Store } from '../../store/db.ts'
 import {
+  lastRequestRecordId,
   type RequestRecord,
   recentRequestRecords,
+  requestCountsSince,
   requestRecordsAfter,
 } from '../../store/request-records.ts'
 import { describeStoreError, type ShownError } from '../errors.ts'
-import { RequestStats } from '../request-stats.ts'
+import { RequestStats, statsBucketCount, statsBucketMs } from '../request-stats.ts'
 import { RingBuffer } from '../ring-buffer.ts'
 
 /** How many request records the TUI keeps in memory. */
@@ -35,14 +37,24 @@ interface TailState {
   lastId: number
 }
 
+/**
+ * The starting point: the newest records for the Live screen, and the whole sparkline window
+ * counted by the store (however many records it holds), both as of one read transaction.
+ */
 function startTail(db: Store): TailState {
-  const state = {
-    records: new RingBuffer<RequestRecord>(tailCapacity),
-    stats: new RequestStats(),
-    lastId: 0,
-  }
-  for (const record of recentRequestRecords(db, tailCapacity)) take(state, record)
-  return state
+  return db.transaction(() => {
+    const state = {
+      records: new RingBuffer<RequestRecord>(tailCapacity),
+      stats: new RequestStats(),
+      lastId: lastRequestRecordId(db),
+    }
+    for (const record of recentRequestRecords(db, tailCapacity)) state.records.push(record)
+    const since = (Math.floor(Date.now() / statsBucketMs) - statsBucketCount + 1) * statsBucketMs
+    for (const row of requestCountsSince(db, since, statsBucketMs)) {
+      state.stats.addCounts(row.route, row.slot, row)
+    }
+    return state
+  })()
 }
 
 function take(state: TailState, record: RequestRecord): void {
