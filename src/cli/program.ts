@@ -4,9 +4,13 @@ import { version } from '../version.ts'
 import * as allowAdd from './commands/allow-add.ts'
 import * as allowList from './commands/allow-list.ts'
 import * as allowRemove from './commands/allow-remove.ts'
+import * as backup from './commands/backup.ts'
+import * as check from './commands/check.ts'
 import * as credentialList from './commands/credential-list.ts'
 import * as credentialSet from './commands/credential-set.ts'
 import * as demo from './commands/demo.ts'
+import * as exportCommand from './commands/export.ts'
+import * as importCommand from './commands/import.ts'
 import * as init from './commands/init.ts'
 import * as keyCreate from './commands/key-create.ts'
 import * as keyExpire from './commands/key-expire.ts'
@@ -15,6 +19,7 @@ import * as keyLimit from './commands/key-limit.ts'
 import * as keyList from './commands/key-list.ts'
 import * as keyRevoke from './commands/key-revoke.ts'
 import * as log from './commands/log.ts'
+import * as restore from './commands/restore.ts'
 import * as routeAdd from './commands/route-add.ts'
 import * as routeExplain from './commands/route-explain.ts'
 import * as routeList from './commands/route-list.ts'
@@ -58,7 +63,8 @@ export function buildProgram(): Command {
   setting.register(program.command('setting').description('lockout, limits and record retention'))
   for (const command of [log, serve, demo, tui]) command.register(program)
   // Operations (#5): install, run, back up, move settings, test the connection.
-  for (const command of [systemd]) command.register(program)
+  for (const command of [check, systemd, backup, restore, exportCommand, importCommand])
+    command.register(program)
   addStoreOptions(program)
   return program
 }

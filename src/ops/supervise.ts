@@ -7,7 +7,7 @@ import { isLoopbackHost } from '../../store/routes.ts'
 import type { Logger } from '../log/logger.ts'
 import type { RunningProxy } from '../proxy/server.ts'
 import { version } from '../version.ts'
-import { type AdminListener, startAdminListener } from './admin.ts'
+import { type AdminListener, type AdminSources, startAdminListener } from './admin.ts'
 import { startPruner } from './pruner.ts'
 import { probeServerInfo } from './readiness.ts'
 
@@ -26,13 +26,13 @@ export interface SuperviseOptions {
   logLevel: string
 }
 
-function startAdmin(
-  options: SuperviseOptions,
-  isDraining: () => boolean,
-): AdminListener | undefined {
-  const { proxy, db, admin } = options
-  if (!admin) return undefined
-  return startAdminListener(admin.hostname, admin.port, {
+/** What the admin listener reads from a running proxy. */
+export function adminSources(
+  proxy: RunningProxy,
+  db: Store,
+  isDraining: () => boolean = () => false,
+): AdminSources {
+  return {
     db,
     metrics: proxy.metrics,
     snapshot: proxy.snapshot,
@@ -42,7 +42,16 @@ function startAdmin(
     freshMs: readyFreshMs,
     probe: probeServerInfo,
     isDraining,
-  })
+  }
+}
+
+function startAdmin(
+  options: SuperviseOptions,
+  isDraining: () => boolean,
+): AdminListener | undefined {
+  const { proxy, db, admin } = options
+  if (!admin) return undefined
+  return startAdminListener(admin.hostname, admin.port, adminSources(proxy, db, isDraining))
 }
 
 function logStartup(options: SuperviseOptions, adminListener: AdminListener | undefined): void {

@@ -70,6 +70,7 @@ const sandbox = [
   'ProtectHome=yes',
   'PrivateTmp=yes',
   'PrivateDevices=yes',
+  'PrivateMounts=yes',
   'ProtectKernelTunables=yes',
   'ProtectKernelModules=yes',
   'ProtectKernelLogs=yes',

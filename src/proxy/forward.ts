@@ -31,6 +31,41 @@ export function prepareUpstreamHeaders(
   if (credential) headers.set('authorization', credential)
 }
 
+/**
+ * The signal of one upstream request: aborted when the client goes away or when the upstream
+ * has not sent its response headers within the route's header timeout. One controller and one
+ * timer per request, tied to the client's signal by a listener: `AbortSignal.any` cost ~6 µs
+ * per request under load (bench/NOTES.md).
+ */
+class UpstreamAbort {
+  readonly controller = new AbortController()
+  isTimedOut = false
+  private readonly timer: ReturnType<typeof setTimeout>
+
+  constructor(
+    private readonly client: AbortSignal,
+    timeoutMs: number,
+  ) {
+    this.timer = setTimeout(timeOut, timeoutMs, this)
+    client.addEventListener('abort', this)
+  }
+
+  /** The client went away: cancel the upstream request (and its body stream). */
+  handleEvent(): void {
+    this.controller.abort()
+  }
+
+  /** Response headers arrived: only the client leaving aborts from now on. */
+  headersArrived(): void {
+    clearTimeout(this.timer)
+  }
+}
+
+function timeOut(abort: UpstreamAbort): void {
+  abort.isTimedOut = true
+  abort.controller.abort()
+}
+
 /** Sends the request upstream; maps refusal/reset to 502, header timeout to 504. */
 export async function sendUpstream(
   req: Request,
@@ -39,8 +74,7 @@ export async function sendUpstream(
   route: RouteRuntime,
 ): Promise<Response> {
   const url = route.upstreamPrefix + ctx.rest + ctx.query
-  const timer = new AbortController()
-  const timeout = setTimeout(() => timer.abort(), route.headerTimeoutMs)
+  const abort = new UpstreamAbort(req.signal, route.headerTimeoutMs)
   const hasBody = req.body !== null && ctx.method !== 'GET' && ctx.method !== 'HEAD'
   const sentAt = performance.now()
   try {
@@ -50,7 +84,7 @@ export async function sendUpstream(
       body: hasBody ? req.body : undefined,
       redirect: 'manual',
       decompress: false,
-      signal: AbortSignal.any([req.signal, timer.signal]),
+      signal: abort.controller.signal,
       tls: route.upstreamTls,
     } as RequestInit)
     ctx.upstreamMs = performance.now() - sentAt
@@ -58,7 +92,7 @@ export async function sendUpstream(
   } catch (error) {
     if (req.signal.aborted)
       throw new ProxyError(499, 'Client went away.', 'client_gone', { cause: error })
-    if (timer.signal.aborted) {
+    if (abort.isTimedOut) {
       throw new ProxyError(504, 'Jira did not answer in time.', 'upstream_timeout', {
         cause: error,
       })
@@ -67,6 +101,6 @@ export async function sendUpstream(
       cause: error,
     })
   } finally {
-    clearTimeout(timeout)
+    abort.headersArrived()
   }
 }

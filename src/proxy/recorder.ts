@@ -9,6 +9,33 @@ import { touchApiKeys } from '../../store/keys.ts'
 import { insertRequestRecords, type RequestRecord } from '../../store/request-records.ts'
 import { recordBatchMax, recordFlushMs, recordQueueMax } from '../defaults.ts'
 import { errorText, type Logger } from '../log/logger.ts'
+import { loggablePath, type RequestOutcome } from '../log/request-line.ts'
+import type { RequestContext } from './request-context.ts'
+
+/** The request record of a finished request (the path as logged: keys in it are masked). */
+export function requestRecord(
+  ctx: RequestContext,
+  outcome: RequestOutcome,
+  ts: number,
+): RequestRecord {
+  return {
+    ts,
+    requestId: ctx.requestId,
+    route: ctx.route?.name,
+    method: ctx.method,
+    path: loggablePath(ctx.path),
+    status: outcome.status,
+    upstreamStatus: ctx.upstreamStatus,
+    durationMs: outcome.durationMs,
+    clientIp: ctx.clientIp,
+    remoteAddr: ctx.remoteAddr,
+    keyId: ctx.keyId,
+    auth: ctx.auth,
+    reason: ctx.reason,
+    bytesIn: ctx.bytesIn,
+    bytesOut: outcome.bytesOut,
+  }
+}
 
 /** Batches request records into the store. */
 export class Recorder {

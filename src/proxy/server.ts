@@ -9,12 +9,12 @@ import { configVersion, dataVersion, type Store } from '../../store/db.ts'
 import type { MasterKey } from '../../store/seal.ts'
 import { reloadPollMs } from '../defaults.ts'
 import { errorText, type Logger } from '../log/logger.ts'
-import { redactText } from '../log/redact.ts'
+import { requestLineJson, requestLineObject, type RequestOutcome } from '../log/request-line.ts'
 import { Metrics } from '../ops/metrics.ts'
 import { Lockout, RateLimiter } from './abuse.ts'
 import { normaliseRemoteAddr } from './client-ip.ts'
 import { handleRequest, type PipelineEnv } from './pipeline.ts'
-import { Recorder } from './recorder.ts'
+import { Recorder, requestRecord } from './recorder.ts'
 import { newContext, type RequestContext } from './request-context.ts'
 import { buildSnapshot, type RouteRuntime, type Snapshot } from './snapshot.ts'
 
@@ -110,27 +110,13 @@ export function startProxy(options: ServeOptions): RunningProxy {
 
   const proto = options.tls ? 'https' : 'http'
   const finish = (ctx: RequestContext, status: number, bytesOut: number, error?: unknown) => {
-    const line = requestLine(ctx, status, bytesOut, error)
-    logger.log(status >= 500 ? 'error' : 'info', 'request', line)
-    options.onRequest?.(line)
+    const durationMs = Math.round((performance.now() - ctx.startedAt) * 100) / 100
+    const outcome: RequestOutcome = { status, bytesOut, durationMs, error }
+    const level = status >= 500 ? 'error' : 'info'
+    logger.logJson(level, 'request', requestLineJson(ctx, outcome))
+    if (options.onRequest) options.onRequest(requestLineObject(ctx, outcome))
     metrics.observe(ctx, status, bytesOut, error)
-    recorder.add({
-      ts: Date.now(),
-      requestId: ctx.requestId,
-      route: ctx.route?.name,
-      method: ctx.method,
-      path: line.path as string,
-      status,
-      upstreamStatus: ctx.upstreamStatus,
-      durationMs: line.durationMs as number,
-      clientIp: ctx.clientIp,
-      remoteAddr: ctx.remoteAddr,
-      keyId: ctx.keyId,
-      auth: ctx.auth,
-      reason: ctx.reason,
-      bytesIn: ctx.bytesIn,
-      bytesOut,
-    })
+    recorder.add(requestRecord(ctx, outcome, Date.now()))
   }
   const trip = (route: RouteRuntime, reason: string) => {
     if (current.routes.find((r) => r.id === route.id)?.breaker) return
@@ -248,11 +234,6 @@ async function stopServer(
   await server.stop(true)
 }
 
-/** The path as logged: a client that put its key in the path does not get it written down. */
-function loggablePath(path: string): string {
-  return path.includes('jpx_') ? redactText(path) : path
-}
-
 /** Starts the listener; when that fails (port taken), stops the timers started before it. */
 function listenOrCleanUp(cleanUp: () => void, options: Parameters<typeof Bun.serve>[0]) {
   try {
@@ -265,32 +246,4 @@ function listenOrCleanUp(cleanUp: () => void, options: Parameters<typeof Bun.ser
 
 function formatHost(hostname: string): string {
   return hostname.includes(':') ? `[${hostname}]` : hostname
-}
-
-function requestLine(
-  ctx: RequestContext,
-  status: number,
-  bytesOut: number,
-  error?: unknown,
-): Record<string, unknown> {
-  const line: Record<string, unknown> = {
-    requestId: ctx.requestId,
-    clientIp: ctx.clientIp,
-    remoteAddr: ctx.remoteAddr,
-    method: ctx.method,
-    host: ctx.host,
-    path: loggablePath(ctx.path),
-    route: ctx.route?.name,
-    upstream: ctx.route?.upstreamOrigin,
-    status,
-    upstreamStatus: ctx.upstreamStatus,
-    durationMs: Math.round((performance.now() - ctx.startedAt) * 100) / 100,
-    bytesIn: ctx.bytesIn,
-    bytesOut,
-    keyId: ctx.keyId,
-    auth: ctx.auth,
-  }
-  if (ctx.reason) line.reason = ctx.reason
-  if (error && status >= 500) line.error = errorText(error)
-  return line
 }

@@ -1,0 +1,84 @@
+/**
+ * The per-request log line (STYLE.md's field list), in two forms: JSON text built field by
+ * field for the log, which is what every request pays for, and an object for `onRequest`
+ * listeners (the demo), built only when one is listening.
+ */
+import type { RequestContext } from '../proxy/request-context.ts'
+import { errorText } from './logger.ts'
+import { redactText } from './redact.ts'
+
+/** What a finished request adds to its context: the outcome and when it was measured. */
+export interface RequestOutcome {
+  status: number
+  bytesOut: number
+  durationMs: number
+  error?: unknown
+}
+
+/** The path as logged: a client that put its key in the path does not get it written down. */
+export function loggablePath(path: string): string {
+  return path.includes('jpx_') ? redactText(path) : path
+}
+
+const quote = JSON.stringify
+
+// One optional field: `,"name":value`, or nothing when the value is undefined (as
+// JSON.stringify leaves undefined fields out).
+function optionalText(name: string, value: string | undefined): string {
+  return value === undefined ? '' : `,"${name}":${quote(value)}`
+}
+
+function optionalNumber(name: string, value: number | undefined): string {
+  return value === undefined ? '' : `,"${name}":${quote(value)}`
+}
+
+/**
+ * The request's fields as JSON text without braces, in the order of `requestLineObject`;
+ * client-sent text (host, path, error) is escaped by `JSON.stringify` of the string alone.
+ */
+export function requestLineJson(ctx: RequestContext, outcome: RequestOutcome): string {
+  const { status, bytesOut, durationMs, error } = outcome
+  return (
+    `"requestId":${quote(ctx.requestId)},"clientIp":${quote(ctx.clientIp)}` +
+    `,"remoteAddr":${quote(ctx.remoteAddr)},"method":${quote(ctx.method)}` +
+    `,"host":${quote(ctx.host)},"path":${quote(loggablePath(ctx.path))}` +
+    optionalText('route', ctx.route?.name) +
+    optionalText('upstream', ctx.route?.upstreamOrigin) +
+    `,"status":${status}` +
+    optionalNumber('upstreamStatus', ctx.upstreamStatus) +
+    `,"durationMs":${quote(durationMs)},"bytesIn":${quote(ctx.bytesIn)}` +
+    `,"bytesOut":${quote(bytesOut)}` +
+    optionalText('keyId', ctx.keyId) +
+    `,"auth":${quote(ctx.auth)}` +
+    (ctx.reason ? `,"reason":${quote(ctx.reason)}` : '') +
+    (error && status >= 500 ? `,"error":${quote(errorText(error))}` : '')
+  )
+}
+
+/** The same fields as an object, for `onRequest` listeners. */
+export function requestLineObject(
+  ctx: RequestContext,
+  outcome: RequestOutcome,
+): Record<string, unknown> {
+  const { status, bytesOut, durationMs, error } = outcome
+  const line: Record<string, unknown> = {
+    requestId: ctx.requestId,
+    clientIp: ctx.clientIp,
+    remoteAddr: ctx.remoteAddr,
+    method: ctx.method,
+    host: ctx.host,
+    path: loggablePath(ctx.path),
+    route: ctx.route?.name,
+    upstream: ctx.route?.upstreamOrigin,
+    status,
+    upstreamStatus: ctx.upstreamStatus,
+    durationMs,
+    bytesIn: ctx.bytesIn,
+    bytesOut,
+    keyId: ctx.keyId,
+    auth: ctx.auth,
+  }
+  if (ctx.reason) line.reason = ctx.reason
+  if (error && status >= 500) line.error = errorText(error)
+  return line
+}

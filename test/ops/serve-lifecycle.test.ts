@@ -1,0 +1,146 @@
+/**
+ * `japroxy serve` as a process: the startup line, SIGHUP, SIGTERM with requests in flight and
+ * a deadline, record pruning, and the log level (issue #5).
+ */
+import { afterEach, describe, expect, test } from 'bun:test'
+import { Database } from 'bun:sqlite'
+import { writeSetting } from '../../store/settings.ts'
+import { basic } from '../support/stack.ts'
+import { type PreparedStore, prepareStore, type ServeProcess, startServe } from './serve-process.ts'
+
+let store: PreparedStore
+let serve: ServeProcess | undefined
+
+afterEach(async () => {
+  if (serve && serve.child.exitCode === null) serve.child.kill('SIGKILL')
+  await serve?.child.exited
+  serve = undefined
+  await store.cleanUp()
+})
+
+function records(dbPath: string): { path: string; status: number; ts: number }[] {
+  const db = new Database(dbPath, { readonly: true })
+  try {
+    return db.query('SELECT path, status, ts FROM request_records ORDER BY id').all() as {
+      path: string
+      status: number
+      ts: number
+    }[]
+  } finally {
+    db.close()
+  }
+}
+
+describe('startup', () => {
+  test('one JSON line lists the version, listeners, routes and warnings, and no secret', async () => {
+    store = await prepareStore()
+    serve = await startServe(store)
+    const line = serve.lines.find((l) => l.msg === 'japroxy listening')!
+    expect(line.version).toMatch(/^japroxy \d+\.\d+\.\d+/)
+    expect(line.listen).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect(line.admin).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect(line.routes).toEqual([`prod /jira-prod → ${store.jira.url}`])
+    expect(line.warnings).toEqual([])
+    expect(serve.text()).not.toContain(store.apiKey)
+    expect((await fetch(`${serve.adminUrl}/healthz`)).status).toBe(200)
+  })
+})
+
+describe('signals', () => {
+  test('SIGHUP reloads the settings at once', async () => {
+    store = await prepareStore()
+    serve = await startServe(store)
+    serve.child.kill('SIGHUP')
+    await serve.waitFor((l) => l.msg === 'reload requested' && l.signal === 'SIGHUP')
+    const reloaded = await serve.waitFor((l) => l.msg === 'settings reloaded')
+    expect(reloaded.routes).toBe(1)
+    const metrics = await (await fetch(`${serve.adminUrl}/metrics`)).text()
+    expect(metrics).toContain('japroxy_reloads_total{result="ok"} 1')
+  })
+
+  test('SIGTERM lets a request in flight finish, refuses new ones, writes its record and exits 0', async () => {
+    store = await prepareStore()
+    serve = await startServe(store)
+    const slow = fetch(`${serve.url}/jira-prod/rest/api/2/demo/slow?ms=1500`, {
+      headers: { authorization: basic(store.apiKey) },
+    })
+    await Bun.sleep(300)
+    serve.child.kill('SIGTERM')
+    await serve.waitFor((l) => l.msg === 'japroxy stopping')
+    const refused = await fetch(`${serve.url}/jira-prod/rest/api/2/serverInfo`).then(
+      (r) => r.status,
+      (e) => (e as { code?: string }).code,
+    )
+    expect(refused).toBe('ECONNREFUSED')
+    const response = await slow
+    expect(response.status).toBe(200)
+    await response.arrayBuffer()
+    expect(await serve.child.exited).toBe(0)
+    expect(serve.lines.at(-1)).toMatchObject({ msg: 'japroxy stopped', recordsDropped: 0 })
+    expect(records(store.dbPath).map((r) => [r.path, r.status])).toContainEqual([
+      '/jira-prod/rest/api/2/demo/slow',
+      200,
+    ])
+  }, 15_000)
+
+  test('SIGTERM cuts requests still running at the shutdown deadline and still exits 0', async () => {
+    store = await prepareStore()
+    serve = await startServe(store, ['--shutdown-timeout', '500ms'])
+    const hung = fetch(`${serve.url}/jira-prod/rest/api/2/demo/hang`, {
+      headers: { authorization: basic(store.apiKey) },
+    }).catch((e) => e)
+    await Bun.sleep(300)
+    const started = Date.now()
+    serve.child.kill('SIGTERM')
+    expect(await serve.child.exited).toBe(0)
+    expect(Date.now() - started).toBeLessThan(3000)
+    expect(
+      serve.lines.some(
+        (l) => l.msg === 'shutdown deadline reached; cutting the requests still in flight',
+      ),
+    ).toBe(true)
+    expect(await hung).toBeInstanceOf(Error)
+  }, 15_000)
+})
+
+describe('request records', () => {
+  test('are pruned by age and count at start', async () => {
+    store = await prepareStore()
+    writeSetting(store.db, 'test', 'records.maxRows', '1000')
+    writeSetting(store.db, 'test', 'records.retentionDays', '7')
+    const insert = store.db.query(
+      "INSERT INTO request_records (ts, request_id, method, path, status, duration_ms, client_ip, remote_addr, auth) VALUES (?, ?, 'GET', ?, 200, 1, '127.0.0.1', '127.0.0.1', 'ok')",
+    )
+    const now = Date.now()
+    store.db.transaction(() => {
+      for (let i = 0; i < 10; i++) insert.run(now - 8 * 86_400_000, `old-${i}`, '/old')
+      for (let i = 0; i < 1500; i++) insert.run(now - 1000, `new-${i}`, '/new')
+    })()
+    serve = await startServe(store)
+    const pruned = await serve.waitFor((l) => l.msg === 'request records pruned')
+    expect(pruned.deleted).toBe(510)
+    const left = records(store.dbPath)
+    expect(left).toHaveLength(1000)
+    expect(left.every((r) => r.path === '/new')).toBe(true)
+  }, 15_000)
+})
+
+describe('log level', () => {
+  test('--log-level warn drops request lines below 500 but keeps the 5xx ones', async () => {
+    store = await prepareStore()
+    serve = await startServe(store, ['--log-level', 'warn'])
+    const ok = await fetch(`${serve.url}/jira-prod/rest/api/2/myself`, {
+      headers: { authorization: basic(store.apiKey) },
+    })
+    expect(ok.status).toBe(200)
+    await ok.arrayBuffer()
+    await store.jira.stop()
+    const failed = await fetch(`${serve.url}/jira-prod/rest/api/2/myself`, {
+      headers: { authorization: basic(store.apiKey) },
+    })
+    expect(failed.status).toBe(502)
+    const line = await serve.waitFor((l) => l.msg === 'request')
+    expect(line.status).toBe(502)
+    expect(serve.lines.filter((l) => l.msg === 'request')).toHaveLength(1)
+  })
+})
