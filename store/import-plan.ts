@@ -140,7 +140,9 @@ function planAllowList(db: Store, doc: ExportDocument, isPrune: boolean, plan: I
   const seen = new Set<string>()
   doc.allowList.forEach((entry, i) => {
     const { cidr, problems } = normaliseCidr(entry.cidr)
-    plan.problems.push(...problems.map((p) => `allowList[${i}]: ${p}`))
+    plan.problems.push(
+      ...problems.map((p) => `allowList[${i}].cidr: ${p.replace(/^allowList\.cidr: /, '')}`),
+    )
     if (!cidr) return
     const key = `${entry.route ?? ''} ${cidr}`
     const where = entry.route ? `route ${entry.route}` : 'global'
@@ -184,7 +186,7 @@ function planTrusted(db: Store, doc: ExportDocument, isPrune: boolean, plan: Imp
   doc.trustedProxies.forEach((entry, i) => {
     const { cidr, problems } = normaliseCidr(entry.cidr)
     plan.problems.push(
-      ...problems.map((p) => `trustedProxies[${i}]: ${p.replace('allowList.cidr: ', '')}`),
+      ...problems.map((p) => `trustedProxies[${i}].cidr: ${p.replace(/^allowList\.cidr: /, '')}`),
     )
     if (!cidr) return
     if (seen.has(cidr)) plan.problems.push(`trustedProxies[${i}]: ${cidr} appears more than once`)

@@ -91,11 +91,6 @@ export class Lockout {
     }
   }
 
-  /** Forgets a client IP's failures (after a good key). */
-  succeed(clientIp: string): void {
-    if (this.byIp.size > 0) this.byIp.delete(clientIp)
-  }
-
   private evict(now: number): void {
     for (const [ip, entry] of this.byIp) {
       if (entry.lockedUntil <= now && now - entry.windowStart > this.settings.windowMs)

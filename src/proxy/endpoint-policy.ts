@@ -6,7 +6,8 @@
  * pattern ending in `/**` is a prefix rule and matches that path and everything below it.
  * Custom rules are evaluated before the profile's; the first rule that matches decides; when
  * none does, the request is denied. Paths under `/rest/api/latest/` are judged as
- * `/rest/api/2/` (Jira serves the same resources under both).
+ * `/rest/api/2/` (Jira serves the same resources under both), and a trailing slash is judged
+ * without it (Jersey serves `/x/` as `/x`).
  */
 
 /** One parsed rule. */
@@ -75,6 +76,11 @@ export const jiraAlignDenyRules: readonly string[] = [
   'deny POST,PUT,DELETE /rest/api/2/priority/**',
   'deny POST,PUT,DELETE /rest/api/2/resolution/**',
   'deny POST,PUT,DELETE /rest/api/2/projectCategory/**',
+  'deny POST,PUT,DELETE /rest/api/2/issueLinkType/**',
+  'deny POST,PUT,DELETE /rest/api/2/priorityschemes/**',
+  'deny POST,PUT,DELETE /rest/api/2/issuetypescheme/**',
+  'deny POST,PUT,DELETE /rest/api/2/notificationscheme/**',
+  'deny POST,PUT,DELETE /rest/api/2/workflow/**',
 ]
 
 /** The REST families Jira Align reads and writes. */
@@ -136,9 +142,11 @@ function patternProblem(pattern: string): string | undefined {
 
 /** Judges `/rest/api/latest/...` as `/rest/api/2/...`. */
 export function policyPath(path: string): string {
-  return path.startsWith('/rest/api/latest/') || path === '/rest/api/latest'
-    ? `/rest/api/2${path.slice('/rest/api/latest'.length)}`
-    : path
+  // Jersey (Jira's REST layer) serves `/x/` as `/x`, so a trailing slash is judged without it.
+  const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path
+  return trimmed.startsWith('/rest/api/latest/') || trimmed === '/rest/api/latest'
+    ? `/rest/api/2${trimmed.slice('/rest/api/latest'.length)}`
+    : trimmed
 }
 
 type Matcher = (path: string) => boolean

@@ -18,6 +18,7 @@ export type Reason =
   | 'too_busy'
   | 'body_too_large'
   | 'credential_in_query'
+  | 'form_body'
   | 'credential_missing'
   | 'upstream_unreachable'
   | 'upstream_timeout'

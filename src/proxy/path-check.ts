@@ -56,19 +56,3 @@ export function checkPath(path: string): void {
   const problem = pathProblem(path)
   if (problem) throw new ProxyError(400, `Bad request path: ${problem}.`, 'bad_path')
 }
-
-// Seraph (Jira's login filter) accepts a user and password in these query parameters; a client
-// must not log in to Jira as someone else through japroxy, nor carry a key where it would be
-// forwarded and logged upstream.
-const queryCredential = /(?:^|[?&])(?:os_username|os_password|os_authType)=|jpx_[a-z0-9]{10}_/i
-
-/** Refuses a query string that carries credentials (400). Changes nothing. */
-export function checkQuery(query: string): void {
-  if (query !== '' && queryCredential.test(query)) {
-    throw new ProxyError(
-      400,
-      'Credentials do not belong in the query string.',
-      'credential_in_query',
-    )
-  }
-}

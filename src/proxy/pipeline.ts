@@ -9,10 +9,11 @@ import { authenticate } from './api-key.ts'
 import { normaliseRemoteAddr, resolveClientIp } from './client-ip.ts'
 import { ProxyError } from './errors.ts'
 import { prepareUpstreamHeaders, sendUpstream } from './forward.ts'
-import { checkPath, checkQuery } from './path-check.ts'
+import { checkPath } from './path-check.ts'
 import { newContext, type RequestContext } from './request-context.ts'
 import { credentialRejection, prepareResponse } from './response.ts'
 import { matchRoute } from './route.ts'
+import { checkBodyType, checkQuery } from './seraph-params.ts'
 import { isAnonymous, type KeyRuntime, type RouteRuntime, type Snapshot } from './snapshot.ts'
 
 /** What the pipeline needs from the server around it. */
@@ -38,7 +39,9 @@ function checkAllowList(route: RouteRuntime, ctx: RequestContext): void {
 
 /**
  * Steps 6 and 7: a valid key, granted this route, within its rate. Sets `keyId`. A failed key
- * counts towards the client IP's lockout; a locked-out IP is refused before its key is looked at.
+ * counts towards the client IP's lockout, and a locked-out IP gets 429 for its failed keys.
+ * A valid key always passes: Jira Align's egress addresses are shared by its customers, so
+ * someone else's wrong key must not lock our connector out (a 256-bit key cannot be guessed).
  */
 function checkKey(
   req: Request,
@@ -47,18 +50,17 @@ function checkKey(
   ctx: RequestContext,
 ): KeyRuntime {
   const now = Date.now()
-  env.lockout.check(ctx.clientIp, now)
   let key: KeyRuntime
   try {
     key = authenticate(req.headers.get('authorization'), env.snapshot().keysByHash, now)
   } catch (error) {
     const keyId = (error as { keyId?: string }).keyId
     if (keyId) ctx.keyId = keyId
+    env.lockout.check(ctx.clientIp, now)
     env.lockout.fail(ctx.clientIp, now)
     throw error
   }
   ctx.keyId = key.keyId
-  env.lockout.succeed(ctx.clientIp)
   if (!key.routeIds.has(route.id)) {
     throw new ProxyError(403, 'This API key is not granted this route.', 'key_not_granted')
   }
@@ -114,6 +116,7 @@ export async function handleRequest(
 
     checkPath(ctx.rest)
     checkQuery(ctx.query)
+    checkBodyType(req.headers.get('content-type'))
 
     checkAllowList(route, ctx)
 

@@ -118,11 +118,10 @@ describe('import', () => {
     expect(result.code).toBe(1)
     expect(result.stdout).toBe('')
     const lines = result.stderr.split('\n')
-    console.log(result.stderr)
     expect(lines[0]).toBe('error: the input has problems; nothing was written:')
     for (const problem of [
       'routes.prod.policy.rules: "deny DELETE /x" appears more than once',
-      'allowList[4]: allowList.cidr: "10.0.0.1/8" has host bits set; did you mean 10.0.0.0/8',
+      'allowList[3].cidr: "10.0.0.1/8" has host bits set; did you mean 10.0.0.0/8',
       'keys.stranger: not in this store and the file has no hash',
       'routes.prod.headerTimeoutMs: must be a whole number of ms from 100 to 3600000',
       'routes.prod.policy.rules[2]: "let" is not allow or deny',

@@ -49,6 +49,14 @@ describe('the jira-align profile', () => {
     ['DELETE', '/rest/api/2/priority/3'],
     ['POST', '/rest/api/2/projectCategory'],
     ['POST', '/rest/plugins/1.0/pending'],
+    ['POST', '/rest/api/2/project/'],
+    ['PUT', '/rest/api/2/project/DEMO/'],
+    ['DELETE', '/rest/api/latest/project/DEMO/'],
+    ['POST', '/rest/api/2/field/'],
+    ['DELETE', '/rest/api/2/customFields/'],
+    ['PUT', '/rest/api/2/mypreferences/'],
+    ['POST', '/rest/api/2/issueLinkType'],
+    ['DELETE', '/rest/api/2/issueLinkType/10000'],
   ])('denies %s %s', (method, path) => {
     expect(align.decide(method, path).isAllowed).toBe(false)
   })

@@ -1,0 +1,48 @@
+/**
+ * Seraph, Jira's login filter, logs a user in from `os_username` / `os_password` request
+ * parameters, which Tomcat reads from the query string and from form bodies, after decoding
+ * their names. A client must not log in to Jira as anyone through japroxy (nor run up failed
+ * logins that lock an account), so requests that could carry them are refused, and so are
+ * query strings holding something shaped like a japroxy key (it would be forwarded and logged).
+ */
+import { ProxyError } from './errors.ts'
+
+const seraphParam = /(?:^|[?&;])\s*os_(?:username|password|authType|destination|cookie)\s*=/i
+const keyShape = /jpx_[a-z0-9]{10}_/i
+
+/** Whether a query string (with its `?`) names a Seraph login parameter or holds a key. */
+export function queryCarriesCredentials(query: string): boolean {
+  if (seraphParam.test(query) || keyShape.test(query)) return true
+  if (!query.includes('%') && !query.includes('+')) return false
+  let decoded: string
+  try {
+    decoded = decodeURIComponent(query.replaceAll('+', ' '))
+  } catch {
+    // Tomcat would refuse or skip a bad escape; judge what each escape could decode to.
+    decoded = query.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) =>
+      String.fromCharCode(Number.parseInt(hex, 16)),
+    )
+  }
+  return seraphParam.test(decoded) || keyShape.test(decoded)
+}
+
+/** Refuses a query string that carries credentials (400). Changes nothing. */
+export function checkQuery(query: string): void {
+  if (query !== '' && queryCarriesCredentials(query)) {
+    throw new ProxyError(
+      400,
+      'Credentials do not belong in the query string.',
+      'credential_in_query',
+    )
+  }
+}
+
+/**
+ * Refuses form-encoded bodies (415): Tomcat would read their fields as parameters, Seraph's
+ * among them, and Jira's REST API takes JSON (attachments are multipart). Changes nothing.
+ */
+export function checkBodyType(contentType: string | null): void {
+  if (contentType !== null && /^\s*application\/x-www-form-urlencoded/i.test(contentType)) {
+    throw new ProxyError(415, 'Form-encoded bodies are not accepted; send JSON.', 'form_body')
+  }
+}
