@@ -4,7 +4,7 @@
  * and the `config_version` counter that every admin change bumps.
  */
 import { Database } from 'bun:sqlite'
-import { existsSync, mkdirSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { migrations } from './migrations/index.ts'
 
@@ -55,6 +55,8 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
       readonly: Boolean(options.isReadOnly),
       strict: true,
     })
+    // Only the japroxy user reads the store; SQLite gives -wal and -shm the same mode.
+    if (options.isCreate) chmodSync(path, 0o600)
     db.run(`PRAGMA busy_timeout = ${busyTimeoutMs}`)
     if (!options.isReadOnly) db.run('PRAGMA journal_mode = WAL')
     db.run('PRAGMA synchronous = NORMAL')

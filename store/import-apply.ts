@@ -7,7 +7,7 @@
 import { addAllowEntry, removeAllowEntry } from './allow-list.ts'
 import { applyChange, asStoreError, type Store, StoreError, ValidationError } from './db.ts'
 import type { ExportDocument } from './export.ts'
-import { planImport, type PlannedChange } from './import-plan.ts'
+import { type PlannedChange, planImport } from './import-plan.ts'
 import { revokeApiKey, setApiKeyExpiry, setApiKeyRateLimit, validateNewKey } from './keys.ts'
 import { addRoute, getRoute, removeRoute, updateRoute } from './routes.ts'
 import { writeSetting } from './settings.ts'
@@ -123,41 +123,34 @@ function addKey(db: Store, actor: string, { key }: Change<'key.add'>): void {
   })
 }
 
+type Handler<K extends PlannedChange['kind']> = (
+  db: Store,
+  actor: string,
+  change: Change<K>,
+) => unknown
+
+// One store function per kind of change: the same validation and audit as the commands.
+const handlers: { [K in PlannedChange['kind']]: Handler<K> } = {
+  'route.add': (db, actor, c) => addRoute(db, actor, c.fields),
+  'route.update': (db, actor, c) => updateRoute(db, actor, c.fields),
+  'route.remove': (db, actor, c) => removeRoute(db, actor, c.name),
+  'credential.set': setSealedCredential,
+  'allow.add': (db, actor, c) =>
+    addAllowEntry(db, actor, { cidr: c.cidr, route: c.route ?? undefined, note: c.note }),
+  'allow.note': (db, actor, c) => setNote(db, actor, 'allow_list', c.id, c.note),
+  'allow.remove': (db, actor, c) => removeAllowEntry(db, actor, { id: c.id }),
+  'trusted.add': (db, actor, c) => addTrustedProxy(db, actor, { cidr: c.cidr, note: c.note }),
+  'trusted.note': (db, actor, c) => setNote(db, actor, 'trusted_proxies', c.id, c.note),
+  'trusted.remove': (db, actor, c) => removeTrustedProxy(db, actor, c.cidr),
+  'key.update': updateKey,
+  'key.add': addKey,
+  'key.revoke': (db, actor, c) => revokeApiKey(db, actor, c.name),
+  'setting.set': (db, actor, c) => writeSetting(db, actor, c.name, String(c.value)),
+}
+
 function applyOne(db: Store, actor: string, change: PlannedChange): void {
-  switch (change.kind) {
-    case 'route.add':
-      return void addRoute(db, actor, change.fields)
-    case 'route.update':
-      return void updateRoute(db, actor, change.fields)
-    case 'route.remove':
-      return removeRoute(db, actor, change.name)
-    case 'credential.set':
-      return setSealedCredential(db, actor, change)
-    case 'allow.add':
-      return void addAllowEntry(db, actor, {
-        cidr: change.cidr,
-        route: change.route ?? undefined,
-        note: change.note,
-      })
-    case 'allow.note':
-      return setNote(db, actor, 'allow_list', change.id, change.note)
-    case 'allow.remove':
-      return void removeAllowEntry(db, actor, { id: change.id })
-    case 'trusted.add':
-      return void addTrustedProxy(db, actor, { cidr: change.cidr, note: change.note })
-    case 'trusted.note':
-      return setNote(db, actor, 'trusted_proxies', change.id, change.note)
-    case 'trusted.remove':
-      return removeTrustedProxy(db, actor, change.cidr)
-    case 'key.update':
-      return updateKey(db, actor, change)
-    case 'key.add':
-      return addKey(db, actor, change)
-    case 'key.revoke':
-      return void revokeApiKey(db, actor, change.name)
-    case 'setting.set':
-      return writeSetting(db, actor, change.name, String(change.value))
-  }
+  const handler = handlers[change.kind] as Handler<PlannedChange['kind']>
+  handler(db, actor, change)
 }
 
 // Problems that already name their route or setting need no label.

@@ -15,7 +15,8 @@ import { listTrustedProxies } from './trusted-proxies.ts'
 
 /** One change the import makes, with the line that describes it. */
 export type PlannedChange = { text: string } & (
-  | { kind: 'route.add' | 'route.update'; fields: RouteFields }
+  | { kind: 'route.add'; fields: RouteFields }
+  | { kind: 'route.update'; fields: RouteFields }
   | { kind: 'route.remove'; name: string }
   | { kind: 'credential.set'; route: string; credentialKind: string; sealed: Uint8Array }
   | { kind: 'allow.add'; cidr: string; route: string | null; note: string }

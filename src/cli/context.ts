@@ -1,5 +1,5 @@
 /** What every admin command shares: where the store is, who is acting, and opening it. */
-import { userInfo } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { openStore, type Store } from '../../store/db.ts'
 import { defaultStateDir, masterKeyFileName, storeFileName } from '../defaults.ts'
@@ -31,15 +31,28 @@ export function masterKeyPath(options: GlobalOptions): string {
   return join(dirname(storePath(options)), masterKeyFileName)
 }
 
-/** Who is making a change, for the audit trail. */
+/**
+ * Who is making a change, for the audit trail: the account the process runs as (from its uid,
+ * not from `$USER`, which anyone can set), and the person behind sudo when there is one.
+ */
 export function actor(via: 'cli' | 'tui'): string {
-  let name = 'unknown'
+  const name = accountName(process.getuid?.() ?? -1)
+  const sudoUser = process.env.SUDO_USER
+  return sudoUser && sudoUser !== name
+    ? `${name} (${via}, sudo by ${sudoUser})`
+    : `${name} (${via})`
+}
+
+function accountName(uid: number): string {
   try {
-    name = userInfo().username
+    for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+      const [name, , id] = line.split(':')
+      if (name && Number(id) === uid) return name
+    }
   } catch {
-    name = process.env.USER ?? 'unknown'
+    // No passwd file (a container): the uid still says who it was.
   }
-  return `${name} (${via})`
+  return `uid ${uid}`
 }
 
 /** Opens the existing store for a command. */

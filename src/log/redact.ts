@@ -17,7 +17,7 @@ export const secretHeaders: ReadonlySet<string> = new Set([
 ])
 
 const secretShapes: readonly [RegExp, string][] = [
-  [/\bjpx_[a-z0-9]+_[A-Za-z0-9_-]+/g, redactedMarker],
+  [/jpx_[a-z0-9]+_[A-Za-z0-9_-]+/gi, redactedMarker],
   [/\b(Basic|Bearer)\s+[A-Za-z0-9+/=._~-]+/gi, `$1 ${redactedMarker}`],
   [/\b(password|token|secret)(["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, `$1$2${redactedMarker}`],
 ]

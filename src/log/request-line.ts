@@ -17,7 +17,7 @@ export interface RequestOutcome {
 
 /** The path as logged: a client that put its key in the path does not get it written down. */
 export function loggablePath(path: string): string {
-  return path.includes('jpx_') ? redactText(path) : path
+  return /jpx_/i.test(path) ? redactText(path) : path
 }
 
 const quote = JSON.stringify

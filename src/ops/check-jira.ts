@@ -4,7 +4,7 @@
  * They read Jira's answers the way `serve` does (X-Seraph-LoginReason, the CAPTCHA header).
  */
 import { credentialRejection } from '../proxy/response.ts'
-import { type StepResult, errorCode, result } from './check-types.ts'
+import { errorCode, result, type StepResult } from './check-types.ts'
 
 /** TLS settings for fetch (a private CA, a pinned fingerprint). */
 export type FetchTls =

@@ -5,8 +5,8 @@
  */
 import { lookup as dnsLookup } from 'node:dns/promises'
 import { isIP, Socket } from 'node:net'
-import { checkServerIdentity, connect as tlsConnect, type PeerCertificate } from 'node:tls'
-import { type StepResult, errorCode, result } from './check-types.ts'
+import { checkServerIdentity, type PeerCertificate, connect as tlsConnect } from 'node:tls'
+import { errorCode, result, type StepResult } from './check-types.ts'
 
 /** Resolves a host name to addresses (injectable, so tests never ask a real resolver). */
 export type Lookup = (host: string) => Promise<string[]>

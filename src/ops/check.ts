@@ -3,9 +3,10 @@
  * step (DNS, TCP, TLS, serverInfo, the service credential, and optionally one request through
  * the running japroxy), so that a failure names the layer that broke and what to do.
  */
-import { normalisePin } from '../proxy/snapshot.ts'
+
 import type { Route } from '../../store/routes.ts'
-import { type FetchTls, credentialStep, serverInfoStep, throughStep } from './check-jira.ts'
+import { normalisePin } from '../proxy/snapshot.ts'
+import { credentialStep, type FetchTls, serverInfoStep, throughStep } from './check-jira.ts'
 import { dnsStep, type Lookup, tcpStep, tlsStep } from './check-network.ts'
 import { result, type StepResult } from './check-types.ts'
 
@@ -44,54 +45,62 @@ function skipped(steps: string[], why: string): StepResult[] {
   return steps.map((step) => result(step, 'skip', why))
 }
 
+/** Pushes `step`; when it failed, also pushes `later` as skipped. Returns whether it passed. */
+function record(report: CheckReport, step: StepResult, later: string[]): boolean {
+  report.steps.push(step)
+  if (step.verdict !== 'fail') return true
+  report.steps.push(...skipped(later, `${step.step} failed`))
+  return false
+}
+
+async function tlsPart(
+  input: CheckInput,
+  url: URL,
+  address: string,
+  port: number,
+): Promise<StepResult> {
+  if (url.protocol !== 'https:')
+    return result('TLS', 'skip', 'plain http upstream: no TLS to check')
+  const pin = input.route.upstreamPin ? normalisePin(input.route.upstreamPin) : undefined
+  return tlsStep({ address, port, host: url.hostname, ca: input.upstreamCa, pin }, input.timeoutMs)
+}
+
 async function upstreamSteps(input: CheckInput, report: CheckReport): Promise<void> {
   const url = new URL(input.route.upstreamUrl)
-  const isTls = url.protocol === 'https:'
-  const port = Number(url.port) || (isTls ? 443 : 80)
+  const port = Number(url.port) || (url.protocol === 'https:' ? 443 : 80)
   const upstream = input.route.upstreamUrl.replace(/\/+$/, '')
-  const later = ['TCP', 'TLS', 'serverInfo', 'credential']
   const dns = await dnsStep(url.hostname, input.lookup)
-  report.steps.push(dns.step)
-  if (!dns.address) return void report.steps.push(...skipped(later, 'DNS failed'))
+  if (!record(report, dns.step, ['TCP', 'TLS', 'serverInfo', 'credential']) || !dns.address) return
   const tcp = await tcpStep(dns.address, port, input.timeoutMs)
-  report.steps.push(tcp)
-  if (tcp.verdict === 'fail')
-    return void report.steps.push(...skipped(later.slice(1), 'TCP failed'))
-  if (isTls) {
-    const pin = input.route.upstreamPin ? normalisePin(input.route.upstreamPin) : undefined
-    const target = { address: dns.address, port, host: url.hostname, ca: input.upstreamCa, pin }
-    const tls = await tlsStep(target, input.timeoutMs)
-    report.steps.push(tls)
-    if (tls.verdict === 'fail')
-      return void report.steps.push(...skipped(later.slice(2), 'TLS failed'))
-  } else report.steps.push(result('TLS', 'skip', 'plain http upstream: no TLS to check'))
+  if (!record(report, tcp, ['TLS', 'serverInfo', 'credential'])) return
+  const tls = await tlsPart(input, url, dns.address, port)
+  if (!record(report, tls, ['serverInfo', 'credential'])) return
   const info = await serverInfoStep(upstream, fetchTls(input), input.timeoutMs)
-  report.steps.push(info)
-  if (info.verdict === 'fail')
-    return void report.steps.push(result('credential', 'skip', "Jira's REST API did not answer"))
-  await credentialPart(input, upstream, report)
+  if (!record(report, info, ['credential'])) return
+  report.steps.push(await credentialPart(input, upstream, report))
 }
 
 async function credentialPart(
   input: CheckInput,
   upstream: string,
   report: CheckReport,
-): Promise<void> {
+): Promise<StepResult> {
   if (!input.credential) {
     const skip = input.credentialSkip ?? { verdict: 'skip', detail: 'not tried' }
-    return void report.steps.push(result('credential', skip.verdict, skip.detail, skip.hint))
+    return result('credential', skip.verdict, skip.detail, skip.hint)
   }
   const { authorization, user } = input.credential
+  const tls = fetchTls(input)
   const outcome = await credentialStep(
     input.route.name,
     upstream,
     authorization,
     user,
-    fetchTls(input),
+    tls,
     input.timeoutMs,
   )
-  report.steps.push(outcome.step)
   report.rejection = outcome.rejection
+  return outcome.step
 }
 
 /** Runs every step of the check. */

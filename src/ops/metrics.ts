@@ -49,7 +49,7 @@ const authColumn: Record<string, number> = { ok: 0, denied: 1, error: 2, anonymo
 
 function classIndex(status: number): number {
   const index = Math.floor(status / 100) - 1
-  return index < 0 ? 0 : index > 4 ? 4 : index
+  return Math.min(4, Math.max(0, index))
 }
 
 /** Which kind of upstream failure ended a request, if one did. */

@@ -97,6 +97,10 @@ export async function sendUpstream(
         cause: error,
       })
     }
+    // Bun ends a chunked body that outgrows maxRequestBodySize with this error (and answers 413).
+    if (/maxRequestBodySize/.test((error as Error)?.message ?? '')) {
+      throw new ProxyError(413, 'The request body is too large.', 'body_too_large', { cause: error })
+    }
     throw new ProxyError(502, 'Jira could not be reached.', 'upstream_unreachable', {
       cause: error,
     })

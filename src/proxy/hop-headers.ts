@@ -30,6 +30,17 @@ export const clientOnly: readonly string[] = [
   'x-http-method',
   'x-method-override',
   'expect',
+  // Identity claims a header-based single sign-on in front of Jira could trust.
+  'x-remote-user',
+  'remote-user',
+  'x-forwarded-user',
+  'x-auth-user',
+  'x-ausername',
+  'x-auserid',
+  'true-client-ip',
+  'x-client-ip',
+  'client-ip',
+  'x-cluster-client-ip',
 ]
 
 /** Upstream fields that never reach the client: its session (RFC 6265 cookies) and session id. */

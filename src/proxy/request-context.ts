@@ -40,7 +40,8 @@ export function nextRequestId(): string {
 
 /** Splits a full request URL into path and query without `new URL()`. */
 export function splitUrl(url: string): { path: string; query: string } {
-  const pathStart = url.indexOf('/', url.indexOf('//') + 2)
+  // Bun gives an absolute URL, or just the target when the Host header is missing or invalid.
+  const pathStart = url.charCodeAt(0) === 47 ? 0 : url.indexOf('/', url.indexOf('//') + 2)
   if (pathStart < 0) return { path: '/', query: '' }
   const queryStart = url.indexOf('?', pathStart)
   return queryStart < 0

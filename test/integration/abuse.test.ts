@@ -126,8 +126,29 @@ describe('size, idle and load limits', () => {
     expect(s.jira.received).toHaveLength(0)
   })
 
-  // Bun's idle timer starts once a request head is complete (measured: a connection that never
-  // finishes its head is not timed out; SECURITY.md says so and what to do about it).
+  test('a client dripping its request head byte by byte is closed (slow headers)', async () => {
+    stack = await startStack()
+    const port = stack.proxy.port
+    const closedAfter = await new Promise<number>((resolve, reject) => {
+      const started = Date.now()
+      const socket = connect(port, '127.0.0.1', () => socket.write('GET /jira-prod/ HTTP/1.1\r\n'))
+      const drip = setInterval(() => socket.write('X-Slow: 1\r\n'), 500)
+      socket.on('data', () => {})
+      socket.on('close', () => {
+        clearInterval(drip)
+        resolve(Date.now() - started)
+      })
+      socket.on('error', () => {})
+      setTimeout(() => {
+        clearInterval(drip)
+        socket.destroy()
+        reject(new Error('still connected after 25 s'))
+      }, 25_000)
+    })
+    expect(closedAfter).toBeLessThan(25_000)
+  }, 30_000)
+
+  // Once the head is complete, limits.idleSeconds applies until the key has passed.
   test('a client that stalls after its head is disconnected after limits.idleSeconds', async () => {
     stack = await startStack({
       beforeStart: (db) => writeSetting(db, 'test', 'limits.idleSeconds', '1'),

@@ -5,10 +5,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
-import { openStore } from '../../store/db.ts'
-import { readMasterKeyFile } from '../../store/seal.ts'
 import { createLogger } from '../../src/log/logger.ts'
 import { startProxy } from '../../src/proxy/server.ts'
+import { openStore } from '../../store/db.ts'
+import { readMasterKeyFile } from '../../store/seal.ts'
 import { cli } from '../support/cli.ts'
 import { basic, type Stack, startStack } from '../support/stack.ts'
 

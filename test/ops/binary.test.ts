@@ -6,8 +6,8 @@
 import { afterAll, describe, expect, test } from 'bun:test'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
-import { basic } from '../support/stack.ts'
 import { cli } from '../support/cli.ts'
+import { basic } from '../support/stack.ts'
 import { type PreparedStore, prepareStore, startServe } from './serve-process.ts'
 
 const dist = join(import.meta.dir, '..', '..', 'dist')

@@ -7,12 +7,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'bun:tes
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { type JiraStandIn, startJiraStandIn } from '../../src/demo/jira-stand-in.ts'
+import { dnsStep } from '../../src/ops/check-network.ts'
 import { listBreakers } from '../../store/breakers.ts'
 import { setCredential } from '../../store/credentials.ts'
 import { addRoute, newRouteFields } from '../../store/routes.ts'
-import { type JiraStandIn, startJiraStandIn } from '../../src/demo/jira-stand-in.ts'
-import { dnsStep } from '../../src/ops/check-network.ts'
-import { cliAsync } from './cli-async.ts'
 import {
   type Stack,
   servicePassword,
@@ -20,6 +19,7 @@ import {
   startStack,
   unusedPort,
 } from '../support/stack.ts'
+import { cliAsync } from './cli-async.ts'
 
 let stack: Stack
 const check = (route: string, extra: string[] = [], stdin?: string) =>
@@ -123,7 +123,9 @@ describe('a broken route', () => {
     )
     const result = await check('stopped')
     expect(result.code).toBe(1)
-    expect(stepLine(result.stdout, 'TCP')).toMatch(/^  FAIL  TCP +127\.0\.0\.1:\d+: ECONNREFUSED$/)
+    expect(stepLine(result.stdout, 'TCP')).toMatch(
+      /^ {2}FAIL {2}TCP +127\.0\.0\.1:\d+: ECONNREFUSED$/,
+    )
     expect(result.stdout).toContain(
       '→ nothing listens there: is Jira running, and is the port right?',
     )
@@ -266,7 +268,7 @@ describe('TLS', () => {
       const result = await check('tls-untrusted')
       expect(result.code).toBe(1)
       expect(stepLine(result.stdout, 'TLS')).toMatch(
-        /^  FAIL  TLS +jira-stand-in: not trusted by the system CAs \(.+\)$/,
+        /^ {2}FAIL {2}TLS +jira-stand-in: not trusted by the system CAs \(.+\)$/,
       )
       expect(result.stdout).toContain(
         "→ give the CA that signed Jira's certificate: japroxy route set NAME --ca-file FILE",
@@ -281,7 +283,7 @@ describe('TLS', () => {
       const result = await check('tls-trusted')
       expect(result.code).toBe(0)
       expect(stepLine(result.stdout, 'TLS')).toMatch(
-        /^  warn  TLS +jira-stand-in: trusted by the route's CA file; name ok; expires \d{4}-\d{2}-\d{2} \((9|10) days\)$/,
+        /^ {2}warn {2}TLS +jira-stand-in: trusted by the route's CA file; name ok; expires \d{4}-\d{2}-\d{2} \((9|10) days\)$/,
       )
       expect(stepLine(result.stdout, 'credential')).toContain('authenticated as jira-svc')
       expect(result.stdout).toEndWith('verdict: passed with 1 warning(s)\n')

@@ -25,6 +25,7 @@ function count(table: string): number {
   return (stack.db.query(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: tests edit the parsed JSON freely
 function edit(change: (doc: Record<string, any>) => void): string {
   const doc = JSON.parse(readFileSync(file, 'utf8'))
   change(doc)

@@ -2,8 +2,9 @@
  * `japroxy serve` as a process: the startup line, SIGHUP, SIGTERM with requests in flight and
  * a deadline, record pruning, and the log level (issue #5).
  */
-import { afterEach, describe, expect, test } from 'bun:test'
+
 import { Database } from 'bun:sqlite'
+import { afterEach, describe, expect, test } from 'bun:test'
 import { writeSetting } from '../../store/settings.ts'
 import { basic } from '../support/stack.ts'
 import { type PreparedStore, prepareStore, type ServeProcess, startServe } from './serve-process.ts'

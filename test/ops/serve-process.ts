@@ -2,6 +2,7 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { type JiraStandIn, startJiraStandIn } from '../../src/demo/jira-stand-in.ts'
 import { addAllowEntry } from '../../store/allow-list.ts'
 import { setCredential } from '../../store/credentials.ts'
 import type { Store } from '../../store/db.ts'
@@ -9,7 +10,6 @@ import { initStore } from '../../store/init.ts'
 import { createApiKey } from '../../store/keys.ts'
 import { addRoute, newRouteFields } from '../../store/routes.ts'
 import { sodiumReady } from '../../store/seal.ts'
-import { type JiraStandIn, startJiraStandIn } from '../../src/demo/jira-stand-in.ts'
 import { servicePassword, serviceUser, unusedPort, within } from '../support/stack.ts'
 
 const root = join(import.meta.dir, '..', '..')

@@ -61,6 +61,33 @@ function readTls(
   }
 }
 
+/** Starts listening; a port that is taken or not ours to bind is the admin's to fix. */
+export function listen<T>(start: () => T, at: { hostname: string; port: number }): T {
+  try {
+    return start()
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? ''
+    const message = (error as Error).message ?? ''
+    if (code === 'EADDRINUSE' || /in use/i.test(message)) {
+      throw new UserError(
+        `cannot listen on ${at.hostname}:${at.port}: the port is in use`,
+        'stop the other process or choose another --listen',
+      )
+    }
+    if (
+      code === 'EACCES' ||
+      code === 'EADDRNOTAVAIL' ||
+      /permission|not available/i.test(message)
+    ) {
+      throw new UserError(
+        `cannot listen on ${at.hostname}:${at.port}: ${message}`,
+        'ports below 1024 need CAP_NET_BIND_SERVICE; the address must belong to this host',
+      )
+    }
+    throw error
+  }
+}
+
 /** Registers `serve`. */
 export function register(program: Command): void {
   program
@@ -101,7 +128,10 @@ export function register(program: Command): void {
         const masterKey = loadMasterKey(masterKeyPath(globals), storePublicKey(db))
         const sink = stdoutSink()
         const logger = createLogger(options.logLevel, sink.write, sink.flush)
-        const proxy = startProxy({ ...options.listen, tls, db, masterKey, logger })
+        const proxy = listen(
+          () => startProxy({ ...options.listen, tls, db, masterKey, logger }),
+          options.listen,
+        )
         supervise({
           proxy,
           db,
