@@ -41,4 +41,4 @@ export const defaultLogLimit = 50
 export const defaultAdminListen = '127.0.0.1:8444'
 
 /** How long requests in flight may take to finish when `serve` is stopped. */
-export const defaultShutdownGraceMs = 30_000
+export const defaultShutdownGrace = '30s'

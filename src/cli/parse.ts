@@ -1,5 +1,5 @@
 /** Parsers for option values; each throws a UserError that says what a good value looks like. */
-import { InvalidArgumentError } from 'commander'
+import { InvalidArgumentError, Option } from 'commander'
 
 /** Parses a duration like `500ms`, `30s`, `5m`, `2h`, `90d` (or plain milliseconds). */
 export function parseDuration(text: string): number {
@@ -34,6 +34,16 @@ export function parseListen(text: string): { hostname: string; port: number } {
 /** Parses `host:port` for a listener that may be turned `off`. */
 export function parseAdminListen(text: string): { hostname: string; port: number } | undefined {
   return text.trim() === 'off' ? undefined : parseListen(text)
+}
+
+/** An option whose default is given as text, parsed like user input and shown as typed. */
+export function parsedOption<T>(
+  flags: string,
+  description: string,
+  parse: (text: string) => T,
+  defaultText: string,
+): Option {
+  return new Option(flags, description).argParser(parse).default(parse(defaultText), defaultText)
 }
 
 /** Collects a repeatable option into a list. */

@@ -86,6 +86,45 @@ describe('route', () => {
     expect(table[1]).toMatch(/^prod\s+\/jira-prod\s+http:\/\/127\.0\.0\.1:9\s+not set/)
   })
 
+  test('set --rule adds to the custom rules, says what they are, and --remove-rule takes one away', () => {
+    const first = run(['route', 'set', 'prod', '--rule', 'deny delete /rest/api/2/issue/{key}'])
+    expect(first.stdout).toBe(
+      [
+        'updated route prod',
+        'custom rules (checked before the jira-align profile):',
+        '  deny DELETE /rest/api/2/issue/{key}',
+        'anonymous paths:',
+        '  GET /rest/api/2/serverInfo',
+        '',
+      ].join('\n'),
+    )
+    const second = run([
+      'route',
+      'set',
+      'prod',
+      '--rule',
+      'deny * /rest/api/2/issue/{key}/watchers',
+    ])
+    expect(second.stdout).toContain(
+      '  deny DELETE /rest/api/2/issue/{key}\n  deny * /rest/api/2/issue/{key}/watchers\n',
+    )
+    expect(run(['route', 'explain', 'prod', 'DELETE', '/rest/api/2/issue/DEMO-1']).code).toBe(3)
+    const removed = run([
+      'route',
+      'set',
+      'prod',
+      '--remove-rule',
+      'deny DELETE /rest/api/2/issue/{key}',
+    ])
+    expect(removed.stdout).not.toContain('deny DELETE')
+    expect(run(['route', 'set', 'prod', '--remove-rule', 'deny GET /nothing']).stderr).toContain(
+      'the route has no rule "deny GET /nothing"',
+    )
+    expect(run(['route', 'set', 'prod', '--clear-rules']).stdout).toContain(
+      'custom rules (checked before the jira-align profile):\n  (none)',
+    )
+  })
+
   test('a duration that is not one is refused before anything runs', () => {
     const result = run(['route', 'set', 'prod', '--header-timeout', 'soon'])
     expect(result.code).toBe(1)
@@ -232,7 +271,10 @@ test('tui without a terminal says so in one line and exits 1', () => {
 
 describe('key import', () => {
   test('imports name<TAB>key lines all or nothing, storing only hashes', () => {
-    const good = ['imp-1\t0123456789abcdef0123456789abcdef', 'imp-2\tfedcba9876543210fedcba9876543210'].join('\n')
+    const good = [
+      'imp-1\t0123456789abcdef0123456789abcdef',
+      'imp-2\tfedcba9876543210fedcba9876543210',
+    ].join('\n')
     const bad = `${good.replace('imp-', 'other-')}\nweak\tshort`
     const refused = run(['key', 'import', '--route', 'prod'], bad)
     expect(refused.code).toBe(1)

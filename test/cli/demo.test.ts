@@ -9,6 +9,9 @@ test('demo --check proves a good key passes and a bad key is refused, then clean
   expect(result.code).toBe(0)
   expect(result.stdout).toContain('ok   good key → 200, Jira answered as jira-svc')
   expect(result.stdout).toContain('ok   bad key  → 401, refused by japroxy')
+  expect(result.stdout).toMatch(
+    /ok {3}links in Jira's answer point at japroxy: http:\/\/127\.0\.0\.1:\d+\/jira\/rest\/api\/2\/user/,
+  )
   expect(result.stdout).toMatch(/GET \/jira\/rest\/api\/2\/myself → 401 \(key_unknown\)/)
   expect(result.stdout.trimEnd().endsWith('demo check passed')).toBe(true)
 })
@@ -32,5 +35,29 @@ test('demo falls back to a free port when its port is taken', async () => {
   } finally {
     holder.kill()
     await holder.exited
+  }
+})
+
+test('demo --jira-only runs the stand-in alone and prints its throwaway service account', async () => {
+  const standIn = Bun.spawn(
+    [process.execPath, 'src/main.ts', 'demo', '--jira-only', '--listen', '127.0.0.1:0'],
+    {
+      cwd: `${import.meta.dir}/../..`,
+      stdout: 'pipe',
+    },
+  )
+  try {
+    const reader = standIn.stdout.getReader()
+    let text = ''
+    while (!text.includes('credential set demo'))
+      text += new TextDecoder().decode((await reader.read()).value)
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(text)![1]!
+    const password = /password {2}(demo-\S+)/.exec(text)![1]!
+    const auth = `Basic ${btoa(`jira-svc:${password}`)}`
+    const response = await fetch(`${url}/rest/api/2/myself`, { headers: { authorization: auth } })
+    expect(response.status).toBe(200)
+  } finally {
+    standIn.kill('SIGINT')
+    await standIn.exited
   }
 })

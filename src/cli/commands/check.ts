@@ -10,7 +10,7 @@ import { type CheckInput, formatReport, runCheck } from '../../ops/check.ts'
 import { systemLookup } from '../../ops/check-network.ts'
 import { actor, type GlobalOptions, masterKeyPath, openForCommand } from '../context.ts'
 import { say, UserError, warn } from '../output.ts'
-import { parseDuration } from '../parse.ts'
+import { parseDuration, parsedOption } from '../parse.ts'
 import { run } from '../run.ts'
 import { readSecret } from '../secret-input.ts'
 import { loadMasterKey } from './serve.ts'
@@ -103,7 +103,9 @@ export function register(program: Command): void {
       'also send one request through serve at this URL (key read from stdin)',
     )
     .option('--through-ca <file>', "PEM CA that signed serve's certificate, for --through")
-    .option('--timeout <duration>', 'how long each step may take', parseDuration, 10_000)
+    .addOption(
+      parsedOption('--timeout <duration>', 'how long each step may take', parseDuration, '10s'),
+    )
     .action(
       run(async (name: string, options: CheckOptions, command: Command) => {
         const globals = command.optsWithGlobals<GlobalOptions>()

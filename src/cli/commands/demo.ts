@@ -12,7 +12,7 @@ import { addAllowEntry } from '../../../store/allow-list.ts'
 import { setCredential } from '../../../store/credentials.ts'
 import { initStore } from '../../../store/init.ts'
 import { createApiKey } from '../../../store/keys.ts'
-import { addRoute, newRouteFields } from '../../../store/routes.ts'
+import { addRoute, getRoute, newRouteFields, updateRoute } from '../../../store/routes.ts'
 import { readMasterKeyFile, sodiumReady } from '../../../store/seal.ts'
 import { startJiraStandIn } from '../../demo/jira-stand-in.ts'
 import { createLogger } from '../../log/logger.ts'
@@ -24,6 +24,7 @@ import { run } from '../run.ts'
 interface DemoOptions {
   listen: { hostname: string; port: number }
   check?: boolean
+  jiraOnly?: boolean
 }
 
 const actor = 'demo'
@@ -47,7 +48,10 @@ export function register(program: Command): void {
       parseListen('127.0.0.1:8088'),
     )
     .option('--check', 'make the two example requests, report, and exit (0 when both behave)')
-    .action(run((options: DemoOptions) => runDemo(options)))
+    .option('--jira-only', 'run only the Jira stand-in (on --listen) to set japroxy up by hand')
+    .action(
+      run((options: DemoOptions) => (options.jiraOnly ? runStandIn(options) : runDemo(options))),
+    )
 }
 
 async function runDemo(options: DemoOptions): Promise<void> {
@@ -89,6 +93,9 @@ async function runDemo(options: DemoOptions): Promise<void> {
     db.close()
     rmSync(dir, { recursive: true, force: true })
   }
+  // With a public URL the links in Jira's JSON point at japroxy, not at the private stand-in.
+  updateRoute(db, actor, { ...getRoute(db, 'demo'), publicUrl: proxy.url })
+  proxy.reload(true)
   const base = `${proxy.url}/jira`
   say(
     'japroxy demo: a Jira stand-in and japroxy, both on loopback, with a throwaway store.',
@@ -133,19 +140,48 @@ async function runDemo(options: DemoOptions): Promise<void> {
     const good = await fetch(`${url}/rest/api/2/myself`, {
       headers: { authorization: basic(goodKey) },
     })
-    const body = (await good.json()) as { name?: string }
+    const body = (await good.json()) as { name?: string; self?: string }
     const bad = await fetch(`${url}/rest/api/2/myself`, {
       headers: { authorization: basic('not-a-key') },
     })
     await bad.text()
     const isGood = good.status === 200 && body.name === 'jira-svc'
     const isBad = bad.status === 401
+    const isLinked = body.self?.startsWith(url) === true
     say(
       `  ${isGood ? 'ok  ' : 'FAIL'} good key → ${good.status},` +
         ` Jira answered as ${body.name ?? '?'}`,
       `  ${isBad ? 'ok  ' : 'FAIL'} bad key  → ${bad.status}, refused by japroxy`,
+      `  ${isLinked ? 'ok  ' : 'FAIL'} links in Jira's answer point at japroxy: ${body.self ?? '?'}`,
     )
-    if (!isGood || !isBad) warn('the demo did not behave as expected; see the lines above')
-    return isGood && isBad
+    if (!isGood || !isBad || !isLinked)
+      warn('the demo did not behave as expected; see the lines above')
+    return isGood && isBad && isLinked
   }
+}
+
+/** Runs the Jira stand-in alone, with a throwaway service account, until Ctrl-C. */
+async function runStandIn(options: DemoOptions): Promise<void> {
+  const password = `demo-${crypto.randomUUID()}`
+  const jira = await startJiraStandIn({
+    hostname: options.listen.hostname,
+    port: options.listen.port,
+    users: [{ username: 'jira-svc', password }],
+  })
+  say(
+    `Jira stand-in listening on ${jira.url} (Ctrl-C stops it).`,
+    'Its service account, for `japroxy credential set ROUTE --user jira-svc`:',
+    '  user      jira-svc',
+    `  password  ${password}   (a throwaway for this run only)`,
+    '',
+    'Set japroxy up against it:',
+    `  japroxy route add demo --base-path /jira --upstream ${jira.url}`,
+    `  printf '%s' '${password}' | japroxy credential set demo --user jira-svc`,
+  )
+  const stop = async () => {
+    await jira.stop()
+    process.exit(0)
+  }
+  process.on('SIGINT', () => void stop())
+  process.on('SIGTERM', () => void stop())
 }

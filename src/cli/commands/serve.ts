@@ -9,13 +9,13 @@ import {
   readMasterKeyFile,
   sodiumReady,
 } from '../../../store/seal.ts'
-import { defaultAdminListen, defaultListen, defaultShutdownGraceMs } from '../../defaults.ts'
+import { defaultAdminListen, defaultListen, defaultShutdownGrace } from '../../defaults.ts'
 import { createLogger, type Level, stdoutSink } from '../../log/logger.ts'
 import { supervise } from '../../ops/supervise.ts'
 import { startProxy } from '../../proxy/server.ts'
 import { type GlobalOptions, masterKeyPath, openForCommand } from '../context.ts'
 import { UserError } from '../output.ts'
-import { parseAdminListen, parseDuration, parseListen } from '../parse.ts'
+import { parseAdminListen, parseDuration, parseListen, parsedOption } from '../parse.ts'
 import { run } from '../run.ts'
 
 interface ServeCommandOptions {
@@ -107,17 +107,21 @@ export function register(program: Command): void {
         .choices(['debug', 'info', 'warn', 'error'])
         .default('info'),
     )
-    .option(
-      '--admin-listen <host:port|off>',
-      'where /healthz, /readyz and /metrics are served (keep it on loopback), or off',
-      parseAdminListen,
-      parseAdminListen(defaultAdminListen),
+    .addOption(
+      parsedOption(
+        '--admin-listen <host:port|off>',
+        'where /healthz, /readyz and /metrics are served (keep it on loopback), or off',
+        parseAdminListen,
+        defaultAdminListen,
+      ),
     )
-    .option(
-      '--shutdown-timeout <duration>',
-      'on SIGTERM, how long requests in flight may take to finish',
-      parseDuration,
-      defaultShutdownGraceMs,
+    .addOption(
+      parsedOption(
+        '--shutdown-timeout <duration>',
+        'on SIGTERM, how long requests in flight may take to finish',
+        parseDuration,
+        defaultShutdownGrace,
+      ),
     )
     .action(
       run(async (options: ServeCommandOptions, command: Command) => {

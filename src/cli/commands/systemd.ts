@@ -1,11 +1,11 @@
 /** `japroxy systemd`: prints a hardened systemd unit for `serve`. */
 import type { Command } from 'commander'
 import { ValidationError } from '../../../store/db.ts'
-import { defaultAdminListen, defaultShutdownGraceMs } from '../../defaults.ts'
+import { defaultAdminListen, defaultShutdownGrace } from '../../defaults.ts'
 import { renderUnit, type UnitOptions } from '../../ops/systemd-unit.ts'
 import type { GlobalOptions } from '../context.ts'
 import { say } from '../output.ts'
-import { parseAdminListen, parseDuration, parseListen } from '../parse.ts'
+import { parseAdminListen, parseDuration, parsedOption, parseListen } from '../parse.ts'
 import { run } from '../run.ts'
 
 interface SystemdOptions {
@@ -53,17 +53,16 @@ export function register(program: Command): void {
     .description('print a hardened systemd unit for `japroxy serve` (see INSTALL.md)')
     .option('--binary <path>', 'where the japroxy binary is installed', defaults.binary)
     .option('--user <name>', 'the dedicated user the service runs as', 'japroxy')
-    .option(
-      '--listen <host:port>',
-      'where serve listens',
-      parseListen,
-      parseListen(defaults.listen),
+    .addOption(
+      parsedOption('--listen <host:port>', 'where serve listens', parseListen, defaults.listen),
     )
-    .option(
-      '--admin-listen <host:port|off>',
-      'the admin listener (/healthz, /readyz, /metrics)',
-      parseAdminListen,
-      parseAdminListen(defaultAdminListen),
+    .addOption(
+      parsedOption(
+        '--admin-listen <host:port|off>',
+        'the admin listener (/healthz, /readyz, /metrics)',
+        parseAdminListen,
+        defaultAdminListen,
+      ),
     )
     .option(
       '--tls-cert <file>',
@@ -72,11 +71,13 @@ export function register(program: Command): void {
     )
     .option('--tls-key <file>', 'PEM private key, passed as a credential', defaults.tlsKey)
     .option('--no-tls', 'serve plain HTTP (only behind a TLS-terminating proxy on this host)')
-    .option(
-      '--shutdown-timeout <duration>',
-      'how long requests in flight may take to finish on stop',
-      parseDuration,
-      defaultShutdownGraceMs,
+    .addOption(
+      parsedOption(
+        '--shutdown-timeout <duration>',
+        'how long requests in flight may take to finish on stop',
+        parseDuration,
+        defaultShutdownGrace,
+      ),
     )
     .action(
       run((options: SystemdOptions, command: Command) => {
