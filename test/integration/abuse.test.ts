@@ -111,6 +111,30 @@ describe('size, idle and load limits', () => {
     ).toBe(200)
   })
 
+  test('a chunked body that outgrows limits.maxBodyBytes gets 413 and is logged as 413', async () => {
+    stack = await startStack({
+      beforeStart: (db) => writeSetting(db, 'test', 'limits.maxBodyBytes', '100000'),
+    })
+    const s = stack
+    let sent = 0
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= 300_000) return controller.close()
+        sent += 50_000
+        controller.enqueue(new Uint8Array(50_000))
+      },
+    })
+    const response = await s.get('/jira-prod/rest/api/2/demo/upload', {
+      method: 'POST',
+      headers: { authorization: basic(s.apiKey) },
+      body,
+    })
+    expect(response.status).toBe(413)
+    await Bun.sleep(100)
+    const lines = s.logLines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request')
+    expect(lines.at(-1)).toMatchObject({ status: 413, reason: 'body_too_large' })
+  })
+
   test('a body over limits.maxBodyBytes gets 413 and does not reach Jira', async () => {
     stack = await startStack({
       beforeStart: (db) => writeSetting(db, 'test', 'limits.maxBodyBytes', '100000'),

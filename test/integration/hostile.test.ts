@@ -314,3 +314,92 @@ describe('client IP behind a trusted proxy', () => {
     stack.proxy.reload(true)
   })
 })
+
+describe('regressions from the first review', () => {
+  test('a trailing slash does not get past an exact deny rule (Jersey serves /x/ as /x)', async () => {
+    stack.jira.clearReceived()
+    for (const [method, path] of [
+      ['PUT', '/rest/api/2/project/DEMO/'],
+      ['POST', '/rest/api/2/project/'],
+      ['DELETE', '/rest/api/latest/project/DEMO/'],
+      ['POST', '/rest/api/2/field/'],
+      ['PUT', '/rest/api/2/mypreferences/'],
+    ]) {
+      const head = [
+        `${method} /jira-prod${path} HTTP/1.1`,
+        'Host: 127.0.0.1',
+        auth,
+        'Content-Length: 0',
+      ].join('\r\n')
+      expect((await rawRequest(stack.proxy.port, head)).status).toBe(403)
+    }
+    expect(stack.jira.received).toHaveLength(0)
+  })
+
+  test('Seraph login parameters are refused however they are encoded, even on the anonymous path', async () => {
+    stack.jira.clearReceived()
+    for (const query of [
+      'os%5Fusername=jira-svc&os%5Fpassword=x',
+      '%6Fs_username=jira-svc',
+      'os_username%3Djira-svc',
+      'a=1&OS_PASSWORD=x',
+      'a=1;os_username=x',
+      `jql=${encodeURIComponent(stack.apiKey)}`,
+      'jql=JPX%5Fabcdefghij%5Fxyz',
+    ]) {
+      const response = await rawRequest(
+        stack.proxy.port,
+        getHead(`/jira-prod/rest/api/2/serverInfo?${query}`),
+      )
+      expect(response.status).toBe(400)
+    }
+    expect(stack.jira.received).toHaveLength(0)
+  })
+
+  test('form-encoded bodies get 415 and never reach Jira', async () => {
+    stack.jira.clearReceived()
+    const body = 'os_username=admin&os_password=guess'
+    const head = [
+      'POST /jira-prod/rest/api/2/search HTTP/1.1',
+      'Host: 127.0.0.1',
+      auth,
+      'Content-Type: Application/X-WWW-Form-Urlencoded; charset=utf-8',
+      `Content-Length: ${body.length}`,
+    ].join('\r\n')
+    expect((await rawRequest(stack.proxy.port, head, body)).status).toBe(415)
+    expect(stack.jira.received).toHaveLength(0)
+  })
+
+  test('identity headers a header-based single sign-on could trust do not reach Jira', async () => {
+    stack.jira.clearReceived()
+    const claims = [
+      'X-Remote-User',
+      'Remote-User',
+      'X-Forwarded-User',
+      'True-Client-IP',
+      'X-Client-IP',
+      'Client-IP',
+      'X-AUSERNAME',
+    ]
+    const response = await rawRequest(
+      stack.proxy.port,
+      getHead('/jira-prod/rest/api/2/myself', auth, ...claims.map((name) => `${name}: admin`)),
+    )
+    expect(response.status).toBe(200)
+    const names = stack.jira.received[0]!.headers.map(([name]) => name)
+    for (const claim of claims) expect(names).not.toContain(claim.toLowerCase())
+  })
+
+  test('a request without a Host header is judged on its own path', async () => {
+    const wrongPrefix = await rawRequest(
+      stack.proxy.port,
+      'GET /anything/jira-prod/rest/api/2/serverInfo HTTP/1.0',
+    )
+    expect(wrongPrefix.status).toBe(404)
+    const right = await rawRequest(
+      stack.proxy.port,
+      'GET /jira-prod/rest/api/2/serverInfo HTTP/1.0',
+    )
+    expect(right.status).toBe(200)
+  })
+})
