@@ -146,7 +146,19 @@ test('no key or credential appears anywhere it could leak', async () => {
   const files = readdirSync(dir)
     .filter((f) => f.startsWith('japroxy.db'))
     .map((f) => readFileSync(join(dir, f)).toString('latin1'))
-  const serviceHeaders = [basic(servicePassword, serviceUser), `Bearer ${token}`]
+  // The configured service credentials are meant to reach Jira (the wrong one once, before the
+  // breaker trips); nothing else secret is.
+  const serviceHeaders = [
+    basic(servicePassword, serviceUser),
+    basic(wrongPassword, serviceUser),
+    `Bearer ${token}`,
+  ]
+  const wrongSent = jira.received.filter((r) =>
+    r.headers.some(
+      ([name, value]) => name === 'authorization' && value === basic(wrongPassword, serviceUser),
+    ),
+  )
+  expect(wrongSent).toHaveLength(1)
   let received = JSON.stringify(jira.received)
   for (const header of serviceHeaders) received = received.replaceAll(header, '')
   const haystacks: Record<string, string> = {
