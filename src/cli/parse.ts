@@ -18,7 +18,13 @@ export function parseExpiry(text: string, now = Date.now()): number {
       throw new InvalidArgumentError(`"${text}" is not a date (like 2027-01-31)`)
     return at
   }
-  return now + parseDuration(text)
+  try {
+    return now + parseDuration(text)
+  } catch {
+    throw new InvalidArgumentError(
+      `"${text}" is not a date (2027-01-31) or a duration from now (90d)`,
+    )
+  }
 }
 
 /** Parses `host:port` or `[v6]:port` for a listener. */

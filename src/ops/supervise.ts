@@ -4,7 +4,7 @@
  */
 import type { Store } from '../../store/db.ts'
 import { isLoopbackHost } from '../../store/routes.ts'
-import type { Logger } from '../log/logger.ts'
+import { errorText, type Logger } from '../log/logger.ts'
 import type { RunningProxy } from '../proxy/server.ts'
 import { version } from '../version.ts'
 import { type AdminListener, type AdminSources, startAdminListener } from './admin.ts'
@@ -49,9 +49,19 @@ function startAdmin(
   options: SuperviseOptions,
   isDraining: () => boolean,
 ): AdminListener | undefined {
-  const { proxy, db, admin } = options
+  const { proxy, db, admin, logger } = options
   if (!admin) return undefined
-  return startAdminListener(admin.hostname, admin.port, adminSources(proxy, db, isDraining))
+  try {
+    return startAdminListener(admin.hostname, admin.port, adminSources(proxy, db, isDraining))
+  } catch (error) {
+    // The proxy is the job; without the admin listener it still serves, and says so loudly.
+    logger.log('error', 'the admin listener could not start: no /healthz, /readyz or /metrics', {
+      admin: `${admin.hostname}:${admin.port}`,
+      error: errorText(error),
+      fix: 'free that port, or pass --admin-listen HOST:PORT (or off)',
+    })
+    return undefined
+  }
 }
 
 function logStartup(options: SuperviseOptions, adminListener: AdminListener | undefined): void {
@@ -66,7 +76,7 @@ function logStartup(options: SuperviseOptions, adminListener: AdminListener | un
   logger.log('info', 'japroxy listening', {
     version: version.text,
     listen: proxy.url,
-    admin: adminListener ? adminListener.url : 'off',
+    admin: adminListener ? adminListener.url : admin ? 'failed' : 'off',
     store: db.filename,
     logLevel: options.logLevel,
     routes: snapshot.routes.map(

@@ -24,7 +24,7 @@ export function register(key: Command): void {
           )
         if (keys.length === 0) return say('no keys yet: japroxy key create NAME --route ROUTE')
         table(
-          ['KEYID', 'NAME', 'ROUTES', 'CREATED', 'EXPIRES', 'LAST USED', 'STATUS'],
+          ['KEYID', 'NAME', 'ROUTES', 'CREATED', 'EXPIRES', 'LAST USED', 'RATE', 'STATUS'],
           keys.map((k) => [
             k.keyId,
             k.name,
@@ -32,6 +32,7 @@ export function register(key: Command): void {
             formatTime(k.createdAt),
             formatTime(k.expiresAt),
             formatTime(k.lastUsedAt),
+            k.ratePerMinute ? `${k.ratePerMinute}/min` : '-',
             keyStatus(k),
           ]),
         )

@@ -1,5 +1,6 @@
 /** `japroxy route list`: every route with its upstream and whether a credential is set. */
 import type { Command } from 'commander'
+import { listBreakers } from '../../../store/breakers.ts'
 import { listCredentials } from '../../../store/credentials.ts'
 import { listRoutes, type Route } from '../../../store/routes.ts'
 import { type GlobalOptions, openForCommand } from '../context.ts'
@@ -17,6 +18,7 @@ export function register(route: Command): void {
         const db = openForCommand(command.optsWithGlobals<GlobalOptions>())
         const routes = listRoutes(db)
         const credentials = new Map(listCredentials(db).map((c) => [c.route, c]))
+        const rejected = new Set(listBreakers(db).map((b) => b.route))
         if (options.json) return say(JSON.stringify(routes, null, 2))
         if (routes.length === 0)
           return say('no routes yet: japroxy route add NAME --base-path /x --upstream URL')
@@ -26,7 +28,8 @@ export function register(route: Command): void {
             r.name,
             r.basePath,
             r.upstreamUrl,
-            credentials.get(r.name)?.kind ?? 'not set',
+            (credentials.get(r.name)?.kind ?? 'not set') +
+              (rejected.has(r.name) ? ' REJECTED' : ''),
             r.policy.profile,
             String(r.policy.rules.length),
             r.anonymousPaths.join(', ') || '-',

@@ -15,7 +15,7 @@ import { supervise } from '../../ops/supervise.ts'
 import { startProxy } from '../../proxy/server.ts'
 import { type GlobalOptions, masterKeyPath, openForCommand } from '../context.ts'
 import { UserError } from '../output.ts'
-import { parseAdminListen, parseDuration, parseListen, parsedOption } from '../parse.ts'
+import { parseAdminListen, parseDuration, parsedOption, parseListen } from '../parse.ts'
 import { run } from '../run.ts'
 
 interface ServeCommandOptions {
