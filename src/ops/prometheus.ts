@@ -139,11 +139,55 @@ function upstreamFamilies(out: Exposition, routes: RouteEntries): void {
   }
 }
 
-function stateFamilies(out: Exposition, sources: MetricsSources): void {
-  const { metrics, recorder } = sources
+type Scalar = [name: string, type: 'counter' | 'gauge', help: string, value: number]
+
+function scalars(sources: MetricsSources): Scalar[] {
   const snapshot = sources.snapshot()
-  out.family('japroxy_requests_in_flight', 'gauge', 'Requests being handled right now.')
-  out.sample('japroxy_requests_in_flight', {}, sources.inFlight())
+  const { recorder } = sources
+  return [
+    [
+      'japroxy_requests_in_flight',
+      'gauge',
+      'Requests being handled right now.',
+      sources.inFlight(),
+    ],
+    [
+      'japroxy_lockouts_total',
+      'counter',
+      'Client IPs locked out after too many failed API keys.',
+      sources.lockouts(),
+    ],
+    [
+      'japroxy_snapshot_version',
+      'gauge',
+      "Settings version being served (the store's config_version).",
+      snapshot.version,
+    ],
+    [
+      'japroxy_snapshot_built_timestamp_seconds',
+      'gauge',
+      'When the settings being served were loaded.',
+      snapshot.builtAt / 1000,
+    ],
+    [
+      'japroxy_request_records_written_total',
+      'counter',
+      'Request records written to the store.',
+      recorder.written,
+    ],
+    [
+      'japroxy_request_records_dropped_total',
+      'counter',
+      'Request records dropped (queue full or store refused them).',
+      recorder.dropped,
+    ],
+  ]
+}
+
+function stateFamilies(out: Exposition, sources: MetricsSources): void {
+  const { metrics } = sources
+  for (const [name, type, help, value] of scalars(sources))
+    out.family(name, type, help).sample(name, {}, value)
   out.family(
     'japroxy_request_failures_total',
     'counter',
@@ -151,24 +195,6 @@ function stateFamilies(out: Exposition, sources: MetricsSources): void {
   )
   for (const [reason, n] of [...metrics.failures].sort())
     out.sample('japroxy_request_failures_total', { reason }, n)
-  out.family(
-    'japroxy_lockouts_total',
-    'counter',
-    'Client IPs locked out after too many failed API keys.',
-  )
-  out.sample('japroxy_lockouts_total', {}, sources.lockouts())
-  out.family(
-    'japroxy_snapshot_version',
-    'gauge',
-    "Settings version being served (the store's config_version).",
-  )
-  out.sample('japroxy_snapshot_version', {}, snapshot.version)
-  out.family(
-    'japroxy_snapshot_built_timestamp_seconds',
-    'gauge',
-    'When the settings being served were loaded.',
-  )
-  out.sample('japroxy_snapshot_built_timestamp_seconds', {}, snapshot.builtAt / 1000)
   out.family('japroxy_reloads_total', 'counter', 'Settings reloads, by result.')
   out.sample('japroxy_reloads_total', { result: 'ok' }, metrics.reloads)
   out.sample('japroxy_reloads_total', { result: 'failed' }, metrics.reloadFailures)
@@ -177,25 +203,13 @@ function stateFamilies(out: Exposition, sources: MetricsSources): void {
     'gauge',
     '1 when the route has a credential that Jira has not rejected.',
   )
-  for (const route of snapshot.routes) {
+  for (const route of sources.snapshot().routes) {
     out.sample(
       'japroxy_route_credential_usable',
       { route: route.name },
       route.credential && !route.breaker ? 1 : 0,
     )
   }
-  out.family(
-    'japroxy_request_records_written_total',
-    'counter',
-    'Request records written to the store.',
-  )
-  out.sample('japroxy_request_records_written_total', {}, recorder.written)
-  out.family(
-    'japroxy_request_records_dropped_total',
-    'counter',
-    'Request records dropped (queue full or store refused them).',
-  )
-  out.sample('japroxy_request_records_dropped_total', {}, recorder.dropped)
 }
 
 function processFamilies(out: Exposition, metrics: Metrics): void {

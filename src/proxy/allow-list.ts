@@ -74,12 +74,33 @@ export function compileAllowList(sources: readonly AllowSource[]): AllowMatcher 
     if (cidr.family === 4) insert(v4, cidr.prefix, cidr.network as number, match)
     else insert(v6, cidr.prefix, cidr.network as bigint, match)
   }
-  return {
-    size: sources.length,
-    match(clientIp) {
-      const ip = parseIp(clientIp)
-      if (!ip) return undefined
-      return ip.family === 4 ? lookupV4(v4, ip.value) : lookupV6(v6, ip.value)
-    },
+  const lookup = (clientIp: string): AllowMatch | undefined => {
+    const ip = parseIp(clientIp)
+    if (!ip) return undefined
+    return ip.family === 4 ? lookupV4(v4, ip.value) : lookupV6(v6, ip.value)
+  }
+  return { size: sources.length, match: remembered(lookup) }
+}
+
+/** Answers remembered per address; the clients of one japroxy are a handful of addresses. */
+const rememberedMax = 4096
+
+/**
+ * Remembers the answer for each address (null for denied), so a returning client costs one Map
+ * lookup instead of parsing its address. Forgets everything when full, so many distinct
+ * addresses cost parsing again, never unbounded memory. A snapshot compiles a new matcher, so
+ * an allow-list change is never answered from an old memory.
+ */
+function remembered(
+  lookup: (clientIp: string) => AllowMatch | undefined,
+): (clientIp: string) => AllowMatch | undefined {
+  const answers = new Map<string, AllowMatch | null>()
+  return (clientIp) => {
+    const known = answers.get(clientIp)
+    if (known !== undefined) return known ?? undefined
+    const answer = lookup(clientIp)
+    if (answers.size >= rememberedMax) answers.clear()
+    answers.set(clientIp, answer ?? null)
+    return answer
   }
 }

@@ -173,31 +173,61 @@ function escapeRegExp(text: string): string {
 
 interface CompiledRule {
   rule: PolicyRule
-  source: 'custom' | 'profile'
   matches: Matcher
+  /** What this rule decides, made once: `decide` allocates nothing per request. */
+  decision: PolicyDecision
+}
+
+const noRuleMatched: PolicyDecision = Object.freeze({
+  isAllowed: false,
+  rule: undefined,
+  source: 'default',
+})
+
+/**
+ * The rules that can apply to each method named by some rule, in order; a method no rule names
+ * can only meet the `*` rules. Saves testing every rule's method list per request.
+ */
+function rulesByMethod(compiled: readonly CompiledRule[]): {
+  named: Map<string, readonly CompiledRule[]>
+  wildcardOnly: readonly CompiledRule[]
+} {
+  const named = new Map<string, readonly CompiledRule[]>()
+  for (const { rule } of compiled) {
+    for (const method of rule.methods ?? []) {
+      if (!named.has(method)) {
+        named.set(
+          method,
+          compiled.filter((c) => !c.rule.methods || c.rule.methods.includes(method)),
+        )
+      }
+    }
+  }
+  return { named, wildcardOnly: compiled.filter((c) => !c.rule.methods) }
 }
 
 /** Compiles a stored policy; rules were validated when written, so a bad one throws. */
 export function compilePolicy(policy: EndpointPolicy): CompiledPolicy {
   const compiled: CompiledRule[] = []
-  const add = (texts: readonly string[], source: CompiledRule['source']) => {
+  const add = (texts: readonly string[], source: PolicyDecision['source']) => {
     for (const text of texts) {
       const rule = parseRule(text)
       if (typeof rule === 'string') throw new Error(`invalid stored rule "${text}": ${rule}`)
-      compiled.push({ rule, source, matches: compilePattern(rule.pattern) })
+      const isAllowed = rule.effect === 'allow'
+      const decision = Object.freeze({ isAllowed, rule: rule.text, source })
+      compiled.push({ rule, matches: compilePattern(rule.pattern), decision })
     }
   }
   add(policy.rules, 'custom')
   add(profileRules(policy.profile), 'profile')
+  const { named, wildcardOnly } = rulesByMethod(compiled)
   return {
     decide(method, path) {
       const judged = policyPath(path)
-      for (const { rule, source, matches } of compiled) {
-        if (rule.methods && !rule.methods.includes(method)) continue
-        if (!matches(judged)) continue
-        return { isAllowed: rule.effect === 'allow', rule: rule.text, source }
+      for (const { matches, decision } of named.get(method) ?? wildcardOnly) {
+        if (matches(judged)) return decision
       }
-      return { isAllowed: false, rule: undefined, source: 'default' }
+      return noRuleMatched
     },
   }
 }

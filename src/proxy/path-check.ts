@@ -10,6 +10,8 @@ const allowedChars = /^[A-Za-z0-9\-._~!$&'()*+,=:@/%]*$/
 const percentTriplet = /%([0-9A-Fa-f]{2})?/g
 const encodedRun = /(?:%[0-9A-F]{2})+/g
 const unreserved = /[A-Za-z0-9\-._~]/
+// A whole segment that is `.` or `..` (tested on the string, no split per request).
+const dotSegment = /(?:^|\/)\.\.?(?:\/|$)/
 const utf8 = new TextDecoder('utf-8', { fatal: true })
 
 /** Why a path is not canonical, or undefined when it is. */
@@ -18,9 +20,7 @@ export function pathProblem(path: string): string | undefined {
   if (!allowedChars.test(path))
     return 'path has a character that must be percent-encoded or is not allowed'
   if (path.includes('//')) return 'path has an empty segment (//)'
-  for (const segment of path.split('/')) {
-    if (segment === '.' || segment === '..') return 'path has a dot segment'
-  }
+  if (dotSegment.test(path)) return 'path has a dot segment'
   if (path.includes('%')) return encodingProblem(path)
   return undefined
 }

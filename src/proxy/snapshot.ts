@@ -34,7 +34,8 @@ export interface RouteRuntime {
   upstreamTls: UpstreamTls | undefined
   /** Rewrites upstream links in JSON bodies to the public URL; undefined when off (#7). */
   linkRewrite: LinkRewrite | undefined
-  anonymous: ReadonlySet<string>
+  /** Anonymous paths (as the policy judges them) and the methods each is anonymous for. */
+  anonymous: ReadonlyMap<string, ReadonlySet<string>>
   policy: CompiledPolicy
   allowList: AllowMatcher
   /** The `Authorization` value to inject, or undefined when no credential is set. */
@@ -75,7 +76,19 @@ export interface Snapshot {
 
 /** Whether an anonymous-path set holds this method + path (judged as the policy judges it). */
 export function isAnonymous(route: RouteRuntime, method: string, path: string): boolean {
-  return route.anonymous.has(`${method} ${policyPath(path)}`)
+  return route.anonymous.get(policyPath(path))?.has(method) ?? false
+}
+
+function compileAnonymous(paths: readonly string[]): Map<string, Set<string>> {
+  const byPath = new Map<string, Set<string>>()
+  for (const pair of paths) {
+    const [method, path] = pair.split(' ') as [string, string]
+    const judged = policyPath(path)
+    const methods = byPath.get(judged) ?? new Set<string>()
+    methods.add(method)
+    byPath.set(judged, methods)
+  }
+  return byPath
 }
 
 /** Reads and compiles the store in one read transaction, so a half-written change is never seen. */
@@ -114,12 +127,7 @@ export function buildSnapshot(db: Store, masterKey: MasterKey): Snapshot {
                 publicUrl.origin + route.basePath,
               )
             : undefined,
-        anonymous: new Set(
-          route.anonymousPaths.map((p) => {
-            const [method, path] = p.split(' ') as [string, string]
-            return `${method} ${policyPath(path)}`
-          }),
-        ),
+        anonymous: compileAnonymous(route.anonymousPaths),
         policy: compilePolicy(route.policy),
         allowList: compileAllowList(sources),
         credential: credentials.get(route.id),

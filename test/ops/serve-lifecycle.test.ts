@@ -5,8 +5,9 @@
 
 import { Database } from 'bun:sqlite'
 import { afterEach, describe, expect, test } from 'bun:test'
+import { join } from 'node:path'
 import { writeSetting } from '../../store/settings.ts'
-import { basic } from '../support/stack.ts'
+import { basic, unusedPort, within } from '../support/stack.ts'
 import { type PreparedStore, prepareStore, type ServeProcess, startServe } from './serve-process.ts'
 
 let store: PreparedStore
@@ -47,6 +48,54 @@ describe('startup', () => {
   })
 })
 
+describe('admin listener', () => {
+  test('a port already taken is logged at error level, and the proxy still serves', async () => {
+    store = await prepareStore()
+    const taken = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } })
+    const port = unusedPort()
+    const child = Bun.spawn(
+      [
+        process.execPath,
+        'src/main.ts',
+        'serve',
+        '--db',
+        store.dbPath,
+        '--master-key',
+        store.keyPath,
+        '--listen',
+        `127.0.0.1:${port}`,
+        '--admin-listen',
+        `127.0.0.1:${taken.port}`,
+      ],
+      {
+        cwd: join(import.meta.dir, '..', '..'),
+        stdout: 'pipe',
+        stderr: 'pipe',
+        env: { ...process.env, JAPROXY_DB: '' },
+      },
+    )
+    try {
+      await within(5000, () =>
+        fetch(`http://127.0.0.1:${port}/jira-prod/rest/api/2/serverInfo`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      )
+      child.kill('SIGTERM')
+      expect(await child.exited).toBe(0)
+      const lines = (await new Response(child.stdout).text())
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+      expect(lines[0]).toMatchObject({ level: 'error', admin: `127.0.0.1:${taken.port}` })
+      expect(lines[0].msg).toStartWith('the admin listener could not start')
+      expect(lines.find((l) => l.msg === 'japroxy listening')?.admin).toBe('failed')
+    } finally {
+      taken.stop(true)
+    }
+  })
+})
+
 describe('signals', () => {
   test('SIGHUP reloads the settings at once', async () => {
     store = await prepareStore()
@@ -59,7 +108,7 @@ describe('signals', () => {
     expect(metrics).toContain('japroxy_reloads_total{result="ok"} 1')
   })
 
-  test('SIGTERM lets a request in flight finish, refuses new ones, writes its record and exits 0', async () => {
+  test('SIGTERM lets a request in flight finish, turns /readyz to 503, refuses new requests, writes its record and exits 0', async () => {
     store = await prepareStore()
     serve = await startServe(store)
     const slow = fetch(`${serve.url}/jira-prod/rest/api/2/demo/slow?ms=1500`, {
@@ -68,6 +117,11 @@ describe('signals', () => {
     await Bun.sleep(300)
     serve.child.kill('SIGTERM')
     await serve.waitFor((l) => l.msg === 'japroxy stopping')
+    const readyz = await fetch(`${serve.adminUrl}/readyz`)
+    expect(readyz.status).toBe(503)
+    expect(
+      ((await readyz.json()) as { checks: { name: string }[] }).checks.map((c) => c.name),
+    ).toContain('shutdown')
     const refused = await fetch(`${serve.url}/jira-prod/rest/api/2/serverInfo`).then(
       (r) => r.status,
       (e) => (e as { code?: string }).code,
