@@ -78,6 +78,8 @@ for (const node of profile.nodes) {
 }
 const whole = [...self.values()].reduce((a, b) => a + b, 0)
 const idle = [...byLabel].filter(([name]) => /^\(idle\)|^\(program\)/.test(name))
-console.log(`sampled ${(whole / 1e6).toFixed(2)} s; ${idle.map(([n, t]) => `${n} ${((100 * t) / whole).toFixed(1)}%`).join(', ')}`)
+console.log(
+  `sampled ${(whole / 1e6).toFixed(2)} s; ${idle.map(([n, t]) => `${n} ${((100 * t) / whole).toFixed(1)}%`).join(', ')}`,
+)
 printTop('self time', byLabel, whole, top)
 printTop('total time (self + callees)', totalTimes(profile, self), whole, top)

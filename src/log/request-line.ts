@@ -20,7 +20,19 @@ export function loggablePath(path: string): string {
   return /jpx_/i.test(path) ? redactText(path) : path
 }
 
-const quote = JSON.stringify
+// Text JSON needs no escapes for: no quote, backslash, control character or lone surrogate.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+const plainText = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/
+
+/** A string as JSON: quoted as it is when nothing needs escaping (most fields), else escaped. */
+function quote(value: string): string {
+  return plainText.test(value) ? `"${value}"` : JSON.stringify(value)
+}
+
+/** A number as JSON (`null` for NaN and infinities, as JSON.stringify writes them). */
+function numberText(value: number): string {
+  return Number.isFinite(value) ? `${value}` : 'null'
+}
 
 // One optional field: `,"name":value`, or nothing when the value is undefined (as
 // JSON.stringify leaves undefined fields out).
@@ -29,7 +41,7 @@ function optionalText(name: string, value: string | undefined): string {
 }
 
 function optionalNumber(name: string, value: number | undefined): string {
-  return value === undefined ? '' : `,"${name}":${quote(value)}`
+  return value === undefined ? '' : `,"${name}":${numberText(value)}`
 }
 
 /**
@@ -44,10 +56,10 @@ export function requestLineJson(ctx: RequestContext, outcome: RequestOutcome): s
     `,"host":${quote(ctx.host)},"path":${quote(loggablePath(ctx.path))}` +
     optionalText('route', ctx.route?.name) +
     optionalText('upstream', ctx.route?.upstreamOrigin) +
-    `,"status":${status}` +
+    `,"status":${numberText(status)}` +
     optionalNumber('upstreamStatus', ctx.upstreamStatus) +
-    `,"durationMs":${quote(durationMs)},"bytesIn":${quote(ctx.bytesIn)}` +
-    `,"bytesOut":${quote(bytesOut)}` +
+    `,"durationMs":${numberText(durationMs)},"bytesIn":${numberText(ctx.bytesIn)}` +
+    `,"bytesOut":${numberText(bytesOut)}` +
     optionalText('keyId', ctx.keyId) +
     `,"auth":${quote(ctx.auth)}` +
     (ctx.reason ? `,"reason":${quote(ctx.reason)}` : '') +
