@@ -6,6 +6,7 @@
 import { Database } from 'bun:sqlite'
 import { afterEach, describe, expect, test } from 'bun:test'
 import { join } from 'node:path'
+import { removeAllowEntry } from '../../store/allow-list.ts'
 import { writeSetting } from '../../store/settings.ts'
 import { basic, unusedPort, within } from '../support/stack.ts'
 import { type PreparedStore, prepareStore, type ServeProcess, startServe } from './serve-process.ts'
@@ -45,6 +46,20 @@ describe('startup', () => {
     expect(line.warnings).toEqual([])
     expect(serve.text()).not.toContain(store.apiKey)
     expect((await fetch(`${serve.adminUrl}/healthz`)).status).toBe(200)
+  })
+})
+
+describe('an empty allow-list', () => {
+  test('serve says at start that nobody gets in, and nobody does (#2)', async () => {
+    store = await prepareStore()
+    removeAllowEntry(store.db, 'test', { cidr: '127.0.0.1' })
+    serve = await startServe(store)
+    const line = serve.lines.find((l) => l.msg === 'japroxy listening')!
+    expect(line.warnings).toEqual([
+      'route prod: the allow-list is empty, so nobody gets in (japroxy allow add)',
+    ])
+    const response = await fetch(`${serve.url}/jira-prod/rest/api/2/serverInfo`)
+    expect(response.status).toBe(403)
   })
 })
 
