@@ -302,24 +302,24 @@ export interface KeyGrant {
   rateBurst: number | undefined
 }
 
-/** Every key with its hash, for the snapshot. */
-export function loadKeyGrants(db: Store): KeyGrant[] {
-  const rows = db
-    .query(`SELECT k.hash, k.key_id, k.name, k.expires_at, k.revoked_at, k.rate_per_minute,
-      k.rate_burst,
-      (SELECT group_concat(route_id, ',') FROM api_key_routes WHERE api_key_id = k.id) AS route_ids
-      FROM api_keys k`)
-    .all() as {
-    hash: string
-    key_id: string
-    name: string
-    expires_at: number | null
-    revoked_at: number | null
-    route_ids: string | null
-    rate_per_minute: number | null
-    rate_burst: number | null
-  }[]
-  return rows.map((row) => ({
+const selectGrants = `SELECT k.hash, k.key_id, k.name, k.expires_at, k.revoked_at,
+  k.rate_per_minute, k.rate_burst,
+  (SELECT group_concat(route_id, ',') FROM api_key_routes WHERE api_key_id = k.id) AS route_ids
+  FROM api_keys k`
+
+interface GrantRow {
+  hash: string
+  key_id: string
+  name: string
+  expires_at: number | null
+  revoked_at: number | null
+  route_ids: string | null
+  rate_per_minute: number | null
+  rate_burst: number | null
+}
+
+function grantFromRow(row: GrantRow): KeyGrant {
+  return {
     hash: row.hash,
     keyId: row.key_id,
     name: row.name,
@@ -328,5 +328,34 @@ export function loadKeyGrants(db: Store): KeyGrant[] {
     isRevoked: row.revoked_at !== null,
     ratePerMinute: row.rate_per_minute ?? undefined,
     rateBurst: row.rate_burst ?? undefined,
-  }))
+  }
+}
+
+/** Every key with its hash. */
+export function loadKeyGrants(db: Store): KeyGrant[] {
+  return (db.query(selectGrants).all() as GrantRow[]).map(grantFromRow)
+}
+
+/**
+ * Every key's hash and row id, for the snapshot's index: two columns, read as arrays, so
+ * 100,000 keys load in tens of milliseconds (bench/NOTES.md).
+ */
+export function loadKeyIndex(db: Store): Map<string, number> {
+  const index = new Map<string, number>()
+  const rows = db.query('SELECT hash, id FROM api_keys').values() as [string, number][]
+  for (const [hash, id] of rows) index.set(hash, id)
+  return index
+}
+
+/** Up to `limit` keys' hashes and row ids after row id `afterId`, in row id order. */
+export function loadKeyIndexPage(db: Store, afterId: number, limit: number): [string, number][] {
+  return db
+    .query('SELECT hash, id FROM api_keys WHERE id > ? ORDER BY id LIMIT ?')
+    .values(afterId, limit) as [string, number][]
+}
+
+/** One key by row id, as `serve` needs it; undefined when it is gone. */
+export function loadKeyGrant(db: Store, id: number): KeyGrant | undefined {
+  const row = db.query(`${selectGrants} WHERE k.id = ?`).get(id) as GrantRow | null
+  return row ? grantFromRow(row) : undefined
 }

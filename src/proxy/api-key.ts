@@ -4,6 +4,7 @@
  * byte by byte. Every failure gets the same 401 body.
  */
 import { ProxyError, type Reason, unauthorizedMessage } from './errors.ts'
+import type { KeyTable } from './key-table.ts'
 import type { KeyRuntime } from './snapshot.ts'
 
 // Exactly one space after the scheme, strict padded base64: anything else is malformed.
@@ -53,7 +54,7 @@ export function hashPresentedKey(key: string): string {
  */
 export function authenticate(
   authorization: string | null,
-  keysByHash: ReadonlyMap<string, KeyRuntime>,
+  keysByHash: KeyTable,
   now: number,
 ): KeyRuntime {
   if (authorization === null) throw deny('key_missing')

@@ -5,7 +5,7 @@
  */
 
 import { tripBreaker } from '../../store/breakers.ts'
-import { configVersion, dataVersion, type Store } from '../../store/db.ts'
+import { configVersion, dataVersion, openStore, type Store } from '../../store/db.ts'
 import type { MasterKey } from '../../store/seal.ts'
 import { reloadPollMs } from '../defaults.ts'
 import { errorText, type Logger } from '../log/logger.ts'
@@ -16,7 +16,12 @@ import { normaliseRemoteAddr } from './client-ip.ts'
 import { handleRequest, type PipelineEnv } from './pipeline.ts'
 import { Recorder, requestRecord } from './recorder.ts'
 import { newContext, type RequestContext } from './request-context.ts'
-import { buildSnapshot, type RouteRuntime, type Snapshot } from './snapshot.ts'
+import {
+  buildSnapshot,
+  buildSnapshotInSlices,
+  type RouteRuntime,
+  type Snapshot,
+} from './snapshot.ts'
 
 /** How `serve` was asked to run. */
 export interface ServeOptions {
@@ -83,30 +88,63 @@ export function startProxy(options: ServeOptions): RunningProxy {
   recorder.start()
   const metrics = options.metrics ?? new Metrics()
 
+  const install = (next: Snapshot) => {
+    current = next
+    lockout.configure(lockoutSettings(current))
+    logger.log('info', 'settings reloaded', {
+      version: current.version,
+      routes: current.routes.length,
+    })
+    for (const warning of current.warnings) logger.log('warn', warning)
+    metrics.reloads++
+  }
+  const failed = (error: unknown) => {
+    metrics.reloadFailures++
+    logger.log('error', 'reload failed; still serving the previous settings', {
+      error: errorText(error),
+    })
+  }
+  // Whether the store changed since the last look (and the change is a configuration change).
+  const hasChanged = (isForced: boolean): boolean => {
+    const data = dataVersion(db)
+    if (!isForced && data === seenData) return false
+    seenData = data
+    return isForced || configVersion(db) !== current.version
+  }
+  // Each reload takes a number; a slow build installs its snapshot only if none came since.
+  let generation = 0
   const reload = (isForced = false): boolean => {
     try {
-      const data = dataVersion(db)
-      if (!isForced && data === seenData) return false
-      seenData = data
-      if (!isForced && configVersion(db) === current.version) return false
-      current = buildSnapshot(db, masterKey)
-      lockout.configure(lockoutSettings(current))
-      logger.log('info', 'settings reloaded', {
-        version: current.version,
-        routes: current.routes.length,
-      })
-      for (const warning of current.warnings) logger.log('warn', warning)
-      metrics.reloads++
+      if (!hasChanged(isForced)) return false
+      generation++
+      install(buildSnapshot(db, masterKey))
       return true
     } catch (error) {
-      metrics.reloadFailures++
-      logger.log('error', 'reload failed; still serving the previous settings', {
-        error: errorText(error),
-      })
+      failed(error)
       return false
     }
   }
-  const poll = setInterval(() => reload(), reloadPollMs)
+  // Polled reloads build on a second connection in slices, so a store of 100,000 keys never
+  // holds requests up (bench/NOTES.md); forced ones (SIGHUP, tests) build at once.
+  const reader = openSnapshotReader(db)
+  let isBuilding = false
+  let isStopped = false
+  const reloadInSlices = async () => {
+    if (!reader || isBuilding) return
+    try {
+      if (!hasChanged(false)) return
+      const started = ++generation
+      isBuilding = true
+      const next = await buildSnapshotInSlices(reader, db, masterKey)
+      if (generation === started && !isStopped) install(next)
+    } catch (error) {
+      failed(error)
+    } finally {
+      isBuilding = false
+      if (isStopped) reader.close()
+    }
+  }
+  const poll = setInterval(() => (reader ? void reloadInSlices() : reload()), reloadPollMs)
 
   const proto = options.tls ? 'https' : 'http'
   const finish = (ctx: RequestContext, status: number, bytesOut: number, error?: unknown) => {
@@ -167,6 +205,7 @@ export function startProxy(options: ServeOptions): RunningProxy {
   const server = listenOrCleanUp(
     () => {
       clearInterval(poll)
+      reader?.close()
       recorder.stop()
     },
     {
@@ -205,6 +244,8 @@ export function startProxy(options: ServeOptions): RunningProxy {
     metrics,
     async stop(graceMs?: number) {
       clearInterval(poll)
+      isStopped = true
+      if (reader && !isBuilding) reader.close()
       await stopServer(server, graceMs, logger)
       recorder.stop()
       logger.flush()
@@ -246,4 +287,13 @@ function listenOrCleanUp(cleanUp: () => void, options: Parameters<typeof Bun.ser
 
 function formatHost(hostname: string): string {
   return hostname.includes(':') ? `[${hostname}]` : hostname
+}
+
+/**
+ * A read-only second connection to the store, for building snapshots while the first one
+ * writes request records; undefined for a store that is not a file (then reloads build at once).
+ */
+function openSnapshotReader(db: Store): Store | undefined {
+  if (!db.filename || db.filename === ':memory:') return undefined
+  return openStore(db.filename, { isReadOnly: true })
 }

@@ -8,13 +8,13 @@ import { listAllowEntries } from '../../store/allow-list.ts'
 import { listBreakers } from '../../store/breakers.ts'
 import { unsealCredentials } from '../../store/credentials.ts'
 import { configVersion, type Store } from '../../store/db.ts'
-import { loadKeyGrants } from '../../store/keys.ts'
 import { listRoutes } from '../../store/routes.ts'
 import type { MasterKey } from '../../store/seal.ts'
 import { readSettings, type Settings } from '../../store/settings.ts'
 import { listTrustedProxies } from '../../store/trusted-proxies.ts'
 import { type AllowMatcher, compileAllowList } from './allow-list.ts'
 import { type CompiledPolicy, compilePolicy, policyPath } from './endpoint-policy.ts'
+import { type KeyTable, loadKeyTable, loadKeyTableInSlices } from './key-table.ts'
 import { compileLinkRewrite, type LinkRewrite } from './link-rewrite.ts'
 
 /** A route compiled for the request path. */
@@ -67,7 +67,7 @@ export interface Snapshot {
   builtAt: number
   /** Longest base path first, so the first match is the longest. */
   routes: readonly RouteRuntime[]
-  keysByHash: ReadonlyMap<string, KeyRuntime>
+  keysByHash: KeyTable
   /** Peers whose X-Forwarded-For is believed; undefined when none. */
   trustedProxies: AllowMatcher | undefined
   settings: Settings
@@ -93,73 +93,83 @@ function compileAnonymous(paths: readonly string[]): Map<string, Set<string>> {
 
 /** Reads and compiles the store in one read transaction, so a half-written change is never seen. */
 export function buildSnapshot(db: Store, masterKey: MasterKey): Snapshot {
-  return db.transaction(() => {
-    const version = configVersion(db)
-    const credentials = unsealCredentials(db, masterKey)
-    const entries = listAllowEntries(db)
-    const globals = entries.filter((e) => e.route === undefined)
-    const breakers = new Map(listBreakers(db).map((b) => [b.routeId, b.reason]))
-    const trusted = listTrustedProxies(db)
-    const routes = listRoutes(db).map((route): RouteRuntime => {
-      const upstream = new URL(route.upstreamUrl)
-      const upstreamBasePath = upstream.pathname.replace(/\/+$/, '')
-      const sources = [...globals, ...entries.filter((e) => e.route === route.name)].map((e) => ({
-        cidr: e.cidr,
-        scope: e.route ?? 'global',
-        note: e.note,
-      }))
-      const publicUrl = route.publicUrl ? new URL(route.publicUrl) : undefined
-      return {
-        id: route.id,
-        name: route.name,
-        basePath: route.basePath,
-        upstreamOrigin: upstream.origin,
-        upstreamBasePath,
-        upstreamPrefix: upstream.origin + upstreamBasePath,
-        publicOrigin: publicUrl?.origin,
-        publicHost: publicUrl?.host,
-        headerTimeoutMs: route.headerTimeoutMs,
-        upstreamTls: upstreamTls(route.upstreamCaFile, route.upstreamPin),
-        linkRewrite:
-          route.rewriteLinks && publicUrl
-            ? compileLinkRewrite(
-                upstream.origin + upstreamBasePath,
-                publicUrl.origin + route.basePath,
-              )
-            : undefined,
-        anonymous: compileAnonymous(route.anonymousPaths),
-        policy: compilePolicy(route.policy),
-        allowList: compileAllowList(sources),
-        credential: credentials.get(route.id),
-        breaker: breakers.get(route.id),
-      }
-    })
-    routes.sort((a, b) => b.basePath.length - a.basePath.length)
-    const keysByHash = new Map<string, KeyRuntime>()
-    for (const key of loadKeyGrants(db)) {
-      keysByHash.set(key.hash, {
-        keyId: key.keyId,
-        name: key.name,
-        routeIds: new Set(key.routeIds),
-        expiresAt: key.expiresAt,
-        isRevoked: key.isRevoked,
-        rate: key.ratePerMinute
-          ? { perMinute: key.ratePerMinute, burst: key.rateBurst ?? key.ratePerMinute }
-          : undefined,
-      })
-    }
+  return db.transaction(() => ({ ...readSnapshot(db, masterKey), keysByHash: loadKeyTable(db) }))()
+}
+
+/**
+ * The same snapshot, built without holding up requests: read in one read transaction on
+ * `reader` (a second connection, so request records can be written meanwhile), with the key
+ * index read in slices and a turn of the event loop between them. A reload of a 100,000-key
+ * store held every request for ~50 ms at once before (bench/NOTES.md). Keys' details are
+ * read through `db` when first used.
+ */
+export async function buildSnapshotInSlices(
+  reader: Store,
+  db: Store,
+  masterKey: MasterKey,
+): Promise<Snapshot> {
+  reader.run('BEGIN')
+  try {
+    const parts = readSnapshot(reader, masterKey)
+    return { ...parts, keysByHash: await loadKeyTableInSlices(reader, db) }
+  } finally {
+    reader.run('COMMIT')
+  }
+}
+
+/** Everything but the keys, read in the caller's transaction. */
+function readSnapshot(db: Store, masterKey: MasterKey): Omit<Snapshot, 'keysByHash'> {
+  const version = configVersion(db)
+  const credentials = unsealCredentials(db, masterKey)
+  const entries = listAllowEntries(db)
+  const globals = entries.filter((e) => e.route === undefined)
+  const breakers = new Map(listBreakers(db).map((b) => [b.routeId, b.reason]))
+  const trusted = listTrustedProxies(db)
+  const routes = listRoutes(db).map((route): RouteRuntime => {
+    const upstream = new URL(route.upstreamUrl)
+    const upstreamBasePath = upstream.pathname.replace(/\/+$/, '')
+    const sources = [...globals, ...entries.filter((e) => e.route === route.name)].map((e) => ({
+      cidr: e.cidr,
+      scope: e.route ?? 'global',
+      note: e.note,
+    }))
+    const publicUrl = route.publicUrl ? new URL(route.publicUrl) : undefined
     return {
-      version,
-      builtAt: Date.now(),
-      routes,
-      keysByHash,
-      trustedProxies: trusted.length
-        ? compileAllowList(trusted.map((t) => ({ cidr: t.cidr, scope: 'trusted', note: t.note })))
-        : undefined,
-      settings: readSettings(db),
-      warnings: snapshotWarnings(routes),
+      id: route.id,
+      name: route.name,
+      basePath: route.basePath,
+      upstreamOrigin: upstream.origin,
+      upstreamBasePath,
+      upstreamPrefix: upstream.origin + upstreamBasePath,
+      publicOrigin: publicUrl?.origin,
+      publicHost: publicUrl?.host,
+      headerTimeoutMs: route.headerTimeoutMs,
+      upstreamTls: upstreamTls(route.upstreamCaFile, route.upstreamPin),
+      linkRewrite:
+        route.rewriteLinks && publicUrl
+          ? compileLinkRewrite(
+              upstream.origin + upstreamBasePath,
+              publicUrl.origin + route.basePath,
+            )
+          : undefined,
+      anonymous: compileAnonymous(route.anonymousPaths),
+      policy: compilePolicy(route.policy),
+      allowList: compileAllowList(sources),
+      credential: credentials.get(route.id),
+      breaker: breakers.get(route.id),
     }
-  })()
+  })
+  routes.sort((a, b) => b.basePath.length - a.basePath.length)
+  return {
+    version,
+    builtAt: Date.now(),
+    routes,
+    trustedProxies: trusted.length
+      ? compileAllowList(trusted.map((t) => ({ cidr: t.cidr, scope: 'trusted', note: t.note })))
+      : undefined,
+    settings: readSettings(db),
+    warnings: snapshotWarnings(routes),
+  }
 }
 
 /** Normalises a fingerprint to upper-case hex pairs joined by colons, as Node reports them. */
