@@ -131,7 +131,9 @@ describe('Keys screen', () => {
     ui.press('ENTER', 'ENTER')
     await ui.waitFor((f) => f.includes('Expires:'))
     ui.type('yesterday')
-    expect(await ui.waitFor((f) => f.includes('✗'))).toContain('is not a date (2027-01-31) or a duration from now (90d)')
+    expect(await ui.waitFor((f) => f.includes('✗'))).toContain(
+      'is not a date (2027-01-31) or a duration from now (90d)',
+    )
     ui.press('CTRL_U')
     ui.type('30d')
     expect(await ui.waitFor((f) => f.includes('expires 2'))).toMatch(
