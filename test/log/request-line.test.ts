@@ -1,0 +1,66 @@
+/** The per-request log line built as text (issue 6) is exactly what JSON.stringify would write. */
+import { describe, expect, test } from 'bun:test'
+import { isoNow } from '../../src/log/logger.ts'
+import { requestLineJson, requestLineObject } from '../../src/log/request-line.ts'
+import type { RequestContext } from '../../src/proxy/request-context.ts'
+import type { RouteRuntime } from '../../src/proxy/snapshot.ts'
+
+function context(host: string, isDenied: boolean): RequestContext {
+  return {
+    requestId: 'a1b2c3-1',
+    startedAt: 0,
+    remoteAddr: '::1',
+    clientIp: '::1',
+    method: 'GET',
+    host,
+    path: `/jira/${host}/jpx_abcdefghij_secret`,
+    rest: '/',
+    query: '',
+    route: isDenied
+      ? undefined
+      : ({ name: 'prod', upstreamOrigin: 'https://jira.internal:8443' } as RouteRuntime),
+    keyId: isDenied ? undefined : 'abcdefghij',
+    auth: isDenied ? 'denied' : 'ok',
+    reason: isDenied ? 'bad_path' : undefined,
+    upstreamStatus: isDenied ? undefined : 200,
+    upstreamMs: undefined,
+    bytesIn: 12,
+  }
+}
+
+describe('requestLineJson', () => {
+  const hosts = [
+    'japroxy.example.com',
+    'quote"d',
+    'back\\slash',
+    'ctl\u0001\n',
+    'é ü',
+    'lone \ud800',
+  ]
+  test.each(hosts)('writes the same text as JSON.stringify for host %p', (host) => {
+    for (const isDenied of [false, true]) {
+      const ctx = context(host, isDenied)
+      for (const outcome of [
+        { status: 200, bytesOut: 2273, durationMs: 0.53 },
+        { status: 502, bytesOut: 0, durationMs: 12, error: new Error(`refused "${host}"`) },
+      ]) {
+        const text = `{${requestLineJson(ctx, outcome)}}`
+        expect(text).toBe(JSON.stringify(requestLineObject(ctx, outcome)))
+      }
+    }
+  })
+
+  test('masks a key in the path', () => {
+    const text = requestLineJson(context('h', false), { status: 200, bytesOut: 0, durationMs: 1 })
+    expect(text).not.toContain('secret')
+  })
+})
+
+describe('isoNow', () => {
+  test.each([0, 999, 1000, 1_733_332_483_204, 253_402_300_799_999])(
+    'matches toISOString at %p',
+    (ms) => {
+      expect(isoNow(ms)).toBe(new Date(ms).toISOString())
+    },
+  )
+})
