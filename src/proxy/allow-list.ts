@@ -22,16 +22,25 @@ export interface AllowSource {
   note: string
 }
 
+// Each table maps a network to the index of its entry in `Entries`: a list of 100,000 entries
+// keeps numbers and strings alive, not an object per entry (bench/NOTES.md).
 interface Table<T> {
   prefixes: number[]
-  byPrefix: Map<number, Map<T, AllowMatch>>
+  byPrefix: Map<number, Map<T, number>>
+}
+
+/** The entries' fields, in parallel arrays; a match object is made when an address matches. */
+interface Entries {
+  cidrs: string[]
+  scopes: string[]
+  notes: string[]
 }
 
 function emptyTable<T>(): Table<T> {
   return { prefixes: [], byPrefix: new Map() }
 }
 
-function insert<T>(table: Table<T>, prefix: number, network: T, match: AllowMatch): void {
+function insert<T>(table: Table<T>, prefix: number, network: T, entry: number): void {
   let entries = table.byPrefix.get(prefix)
   if (!entries) {
     entries = new Map()
@@ -39,25 +48,33 @@ function insert<T>(table: Table<T>, prefix: number, network: T, match: AllowMatc
     table.prefixes.push(prefix)
     table.prefixes.sort((a, b) => b - a)
   }
-  if (!entries.has(network)) entries.set(network, match)
+  if (!entries.has(network)) entries.set(network, entry)
 }
 
-function lookupV4(table: Table<number>, value: number): AllowMatch | undefined {
+function lookupV4(table: Table<number>, value: number): number | undefined {
   for (const prefix of table.prefixes) {
     const network = prefix === 0 ? 0 : ((value >>> (32 - prefix)) << (32 - prefix)) >>> 0
     const hit = table.byPrefix.get(prefix)!.get(network)
-    if (hit) return hit
+    if (hit !== undefined) return hit
   }
   return undefined
 }
 
-function lookupV6(table: Table<bigint>, value: bigint): AllowMatch | undefined {
+function lookupV6(table: Table<bigint>, value: bigint): number | undefined {
   for (const prefix of table.prefixes) {
     const shift = BigInt(128 - prefix)
     const hit = table.byPrefix.get(prefix)!.get((value >> shift) << shift)
-    if (hit) return hit
+    if (hit !== undefined) return hit
   }
   return undefined
+}
+
+/** The same text as one string, so a note repeated on many entries is kept once. */
+function interned(pool: Map<string, string>, text: string): string {
+  const known = pool.get(text)
+  if (known !== undefined) return known
+  pool.set(text, text)
+  return text
 }
 
 /**
@@ -67,17 +84,26 @@ function lookupV6(table: Table<bigint>, value: bigint): AllowMatch | undefined {
 export function compileAllowList(sources: readonly AllowSource[]): AllowMatcher {
   const v4 = emptyTable<number>()
   const v6 = emptyTable<bigint>()
+  const entries: Entries = { cidrs: [], scopes: [], notes: [] }
+  const pool = new Map<string, string>()
   for (const source of sources) {
     const cidr = parseCidr(source.cidr) as Cidr | string
     if (typeof cidr === 'string') continue // refused when written; never read as "allow all"
-    const match = { cidr: cidr.text, scope: source.scope, note: source.note }
-    if (cidr.family === 4) insert(v4, cidr.prefix, cidr.network as number, match)
-    else insert(v6, cidr.prefix, cidr.network as bigint, match)
+    const entry = entries.cidrs.length
+    entries.cidrs.push(cidr.text)
+    entries.scopes.push(interned(pool, source.scope))
+    entries.notes.push(interned(pool, source.note))
+    if (cidr.family === 4) insert(v4, cidr.prefix, cidr.network as number, entry)
+    else insert(v6, cidr.prefix, cidr.network as bigint, entry)
   }
+  const matchOf = (entry: number | undefined): AllowMatch | undefined =>
+    entry === undefined
+      ? undefined
+      : { cidr: entries.cidrs[entry]!, scope: entries.scopes[entry]!, note: entries.notes[entry]! }
   const lookup = (clientIp: string): AllowMatch | undefined => {
     const ip = parseIp(clientIp)
     if (!ip) return undefined
-    return ip.family === 4 ? lookupV4(v4, ip.value) : lookupV6(v6, ip.value)
+    return matchOf(ip.family === 4 ? lookupV4(v4, ip.value) : lookupV6(v6, ip.value))
   }
   return { size: sources.length, match: remembered(lookup) }
 }
