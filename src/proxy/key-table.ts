@@ -64,8 +64,8 @@ export function loadKeyTable(db: Store): KeyTable {
   return new IndexedKeyTable(loadKeyIndex(db), db)
 }
 
-/** Rows per slice of the key index: ~5 ms of work between two turns of the event loop. */
-const indexSliceRows = 10_000
+/** Rows per slice of the key index: ~1 ms of work between two turns of the event loop. */
+const indexSliceRows = 2_500
 
 /** A turn of the event loop, so requests waiting on it are served. */
 function yieldToRequests(): Promise<void> {

@@ -74,7 +74,7 @@ describe('key table', () => {
     reader.close()
     expect(sliced.keysByHash.size).toBe(25_001)
     expect(sliced.keysByHash.size).toBe(whole.keysByHash.size)
-    for (const i of [0, 9_999, 10_000, 24_999]) {
+    for (const i of [0, 2_499, 2_500, 9_999, 24_999]) {
       const hash = hashApiKey(`many-key-${i}`)
       expect(sliced.keysByHash.get(hash)?.keyId).toBe(`k${i}`)
       expect(sliced.keysByHash.get(hash)).toEqual(whole.keysByHash.get(hash)!)
