@@ -354,6 +354,17 @@ export function loadKeyIndexPage(db: Store, afterId: number, limit: number): [st
     .values(afterId, limit) as [string, number][]
 }
 
+/** One key by the hash of the key (the unique index on `hash`); undefined when there is none. */
+export function loadKeyGrantByHash(db: Store, hash: string): KeyGrant | undefined {
+  const row = db.query(`${selectGrants} WHERE k.hash = ?`).get(hash) as GrantRow | null
+  return row ? grantFromRow(row) : undefined
+}
+
+/** How many keys the store holds. */
+export function countApiKeys(db: Store): number {
+  return (db.query('SELECT count(*) AS n FROM api_keys').get() as { n: number }).n
+}
+
 /** One key by row id, as `serve` needs it; undefined when it is gone. */
 export function loadKeyGrant(db: Store, id: number): KeyGrant | undefined {
   const row = db.query(`${selectGrants} WHERE k.id = ?`).get(id) as GrantRow | null

@@ -9,7 +9,14 @@
  * than the snapshot.
  */
 import type { Store } from '../../store/db.ts'
-import { type KeyGrant, loadKeyGrant, loadKeyIndex, loadKeyIndexPage } from '../../store/keys.ts'
+import {
+  countApiKeys,
+  type KeyGrant,
+  loadKeyGrant,
+  loadKeyGrantByHash,
+  loadKeyIndex,
+  loadKeyIndexPage,
+} from '../../store/keys.ts'
 import type { KeyRuntime } from './snapshot.ts'
 
 /** API keys by the SHA-256 hex of the key. */
@@ -87,4 +94,37 @@ export async function loadKeyTableInSlices(reader: Store, db: Store): Promise<Ke
     await yieldToRequests()
   }
   return new IndexedKeyTable(rowIds, db)
+}
+
+/** Answers a read-through table remembers before it forgets them all (bounded memory). */
+const readThroughMax = 4096
+
+class ReadThroughKeyTable implements KeyTable {
+  private readonly answers = new Map<string, KeyRuntime | null>()
+
+  constructor(
+    private readonly db: Store,
+    readonly size: number,
+  ) {}
+
+  get(hash: string): KeyRuntime | undefined {
+    let key = this.answers.get(hash)
+    if (key === undefined) {
+      const grant = loadKeyGrantByHash(this.db, hash)
+      key = grant ? keyRuntime(grant) : null
+      if (this.answers.size >= readThroughMax) this.answers.clear()
+      this.answers.set(hash, key)
+    }
+    return key ?? undefined
+  }
+}
+
+/**
+ * A table that looks each hash up in the store (by its unique index) and remembers the answer:
+ * what `serve` starts with, so it listens without reading every key first; the indexed table
+ * replaces it moments later. Until then a key is judged by the store as it is, like a key's
+ * details in the indexed table.
+ */
+export function readThroughKeyTable(db: Store): KeyTable {
+  return new ReadThroughKeyTable(db, countApiKeys(db))
 }

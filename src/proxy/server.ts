@@ -19,6 +19,7 @@ import { newContext, type RequestContext } from './request-context.ts'
 import {
   buildSnapshot,
   buildSnapshotInSlices,
+  buildStartupSnapshot,
   type RouteRuntime,
   type Snapshot,
 } from './snapshot.ts'
@@ -79,7 +80,9 @@ export function startProxy(options: ServeOptions): RunningProxy {
   const { db, logger, masterKey } = options
   // Never hold a request up for a locked store: record writes give up quickly and are counted.
   db.run('PRAGMA busy_timeout = 100')
-  let current = buildSnapshot(db, masterKey)
+  // A store file starts with keys read through to the store and gets its key index in slices
+  // once listening (see `warm up` below): start-up does not wait for 100,000 keys.
+  let current = isFileStore(db) ? buildStartupSnapshot(db, masterKey) : buildSnapshot(db, masterKey)
   let seenData = dataVersion(db)
   const lockout = new Lockout(lockoutSettings(current))
   const rateLimiter = new RateLimiter()
@@ -126,17 +129,16 @@ export function startProxy(options: ServeOptions): RunningProxy {
   }
   // Polled reloads build on a second connection in slices, so a store of 100,000 keys never
   // holds requests up (bench/NOTES.md); forced ones (SIGHUP, tests) build at once.
-  const reader = openSnapshotReader(db)
+  const reader = isFileStore(db) ? openStore(db.filename, { isReadOnly: true }) : undefined
   let isBuilding = false
   let isStopped = false
-  const reloadInSlices = async () => {
+  const buildInSlices = async (use: (next: Snapshot) => void) => {
     if (!reader || isBuilding) return
+    const started = ++generation
+    isBuilding = true
     try {
-      if (!hasChanged(false)) return
-      const started = ++generation
-      isBuilding = true
       const next = await buildSnapshotInSlices(reader, db, masterKey)
-      if (generation === started && !isStopped) install(next)
+      if (generation === started && !isStopped) use(next)
     } catch (error) {
       failed(error)
     } finally {
@@ -144,7 +146,15 @@ export function startProxy(options: ServeOptions): RunningProxy {
       if (isStopped) reader.close()
     }
   }
-  const poll = setInterval(() => (reader ? void reloadInSlices() : reload()), reloadPollMs)
+  const reloadInSlices = () => {
+    if (!reader || isBuilding) return
+    try {
+      if (hasChanged(false)) void buildInSlices(install)
+    } catch (error) {
+      failed(error)
+    }
+  }
+  const poll = setInterval(() => (reader ? reloadInSlices() : reload()), reloadPollMs)
 
   const proto = options.tls ? 'https' : 'http'
   const finish = (ctx: RequestContext, status: number, bytesOut: number, error?: unknown) => {
@@ -233,6 +243,11 @@ export function startProxy(options: ServeOptions): RunningProxy {
     },
   )
 
+  // Warm up: the key index replaces the start-up snapshot's read-through keys (not a reload).
+  void buildInSlices((next) => {
+    current = next
+  })
+
   return {
     url: `${proto}://${formatHost(options.hostname)}:${server.port}`,
     port: server.port as number,
@@ -290,10 +305,9 @@ function formatHost(hostname: string): string {
 }
 
 /**
- * A read-only second connection to the store, for building snapshots while the first one
- * writes request records; undefined for a store that is not a file (then reloads build at once).
+ * Whether the store is a file, so a second, read-only connection can build snapshots while the
+ * first one writes request records (otherwise every reload builds at once).
  */
-function openSnapshotReader(db: Store): Store | undefined {
-  if (!db.filename || db.filename === ':memory:') return undefined
-  return openStore(db.filename, { isReadOnly: true })
+function isFileStore(db: Store): boolean {
+  return Boolean(db.filename) && db.filename !== ':memory:'
 }

@@ -14,7 +14,12 @@ import { readSettings, type Settings } from '../../store/settings.ts'
 import { listTrustedProxies } from '../../store/trusted-proxies.ts'
 import { type AllowMatcher, compileAllowList } from './allow-list.ts'
 import { type CompiledPolicy, compilePolicy, policyPath } from './endpoint-policy.ts'
-import { type KeyTable, loadKeyTable, loadKeyTableInSlices } from './key-table.ts'
+import {
+  type KeyTable,
+  loadKeyTable,
+  loadKeyTableInSlices,
+  readThroughKeyTable,
+} from './key-table.ts'
 import { compileLinkRewrite, type LinkRewrite } from './link-rewrite.ts'
 
 /** A route compiled for the request path. */
@@ -94,6 +99,18 @@ function compileAnonymous(paths: readonly string[]): Map<string, Set<string>> {
 /** Reads and compiles the store in one read transaction, so a half-written change is never seen. */
 export function buildSnapshot(db: Store, masterKey: MasterKey): Snapshot {
   return db.transaction(() => ({ ...readSnapshot(db, masterKey), keysByHash: loadKeyTable(db) }))()
+}
+
+/**
+ * The snapshot `serve` starts with: the same, but its keys looked up in the store as they are
+ * presented, so start-up does not wait for 100,000 keys to be read (bench/NOTES.md); the full
+ * snapshot is built in slices right after the proxy listens.
+ */
+export function buildStartupSnapshot(db: Store, masterKey: MasterKey): Snapshot {
+  return db.transaction(() => ({
+    ...readSnapshot(db, masterKey),
+    keysByHash: readThroughKeyTable(db),
+  }))()
 }
 
 /**

@@ -6,7 +6,11 @@ import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'bun:te
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { buildSnapshot, buildSnapshotInSlices } from '../../src/proxy/snapshot.ts'
+import {
+  buildSnapshot,
+  buildSnapshotInSlices,
+  buildStartupSnapshot,
+} from '../../src/proxy/snapshot.ts'
 import { openStore, type Store } from '../../store/db.ts'
 import { initStore } from '../../store/init.ts'
 import { createApiKey, hashApiKey, revokeApiKey } from '../../store/keys.ts'
@@ -81,5 +85,18 @@ describe('key table', () => {
     }
     expect(sliced.keysByHash.get(hashApiKey(apiKey))?.keyId).toBe(key.keyId)
     expect(sliced.routes.map((r) => r.name)).toEqual(['prod'])
+  })
+
+  test('the start-up snapshot reads keys through to the store and answers the same', () => {
+    addManyKeys(100)
+    const { apiKey, key } = createApiKey(db, 'tester', { name: 'align', routes: ['prod'] })
+    const startup = buildStartupSnapshot(db, masterKey())
+    const whole = buildSnapshot(db, masterKey())
+    expect(startup.keysByHash.size).toBe(101)
+    expect(startup.keysByHash.get(hashApiKey(apiKey))).toEqual(
+      whole.keysByHash.get(hashApiKey(apiKey))!,
+    )
+    expect(startup.keysByHash.get(hashApiKey(apiKey))?.keyId).toBe(key.keyId)
+    expect(startup.keysByHash.get(hashApiKey('never-issued-key-000000000000000'))).toBeUndefined()
   })
 })
