@@ -156,7 +156,7 @@ if (throughput.length) {
       '≤ 2.5 × nginx',
     )
   }
-  say(`| peak RSS under load (MB) | ${fixed(rssMb, 1)} | | | ≤ 80 MB |`)
+  say(`| peak RSS under load (MB) | ${fixed(rssMb, 1)} |${refs.map(() => ' |').join('')} ≤ 80 MB |`)
   const errors = throughput.concat(latency).filter((r) => r.name === 'japroxy' && r.errors > 0)
   say()
   say(

@@ -68,6 +68,11 @@ stop_pid() {
   kill -KILL "$pid" 2>/dev/null || true
 }
 
+# port_free PORT: refuse to start a server on a port something else already answers on
+port_free() {
+  if (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; then die "127.0.0.1:$1 is already in use"; fi
+}
+
 # wait_port PORT: until something accepts on 127.0.0.1:PORT (at most 30 s)
 wait_port() {
   local i
@@ -100,6 +105,7 @@ new_store() {
 start_japroxy() {
   local db=$1 port=$2 cpus=${3:-}
   local -a cmd=("$JAPROXY" serve --db "$db" --listen "127.0.0.1:$port" --admin-listen off)
+  port_free "$port"
   [[ -n $cpus ]] && cmd=(taskset -c "$cpus" "${cmd[@]}")
   "${cmd[@]}" >> "$(dirname "$db")/serve.log" 2>&1 &
   JPX_PID=$!
@@ -164,6 +170,7 @@ time_curl() {
 
 if has_mode large; then
   log "large: 50 MB bodies through japroxy vs straight to the upstream"
+  port_free "$LARGE_PORT"
   "$BUN" bench/large-upstream.ts "$LARGE_PORT" > "$WORK/large-upstream.log" 2>&1 &
   PIDS+=("$!")
   wait_port "$LARGE_PORT"
@@ -228,6 +235,7 @@ if has_mode growth || has_mode reload; then
   new_store "$WORK/allow100k" http://127.0.0.1:18080 "$WORK/good-key.tsv"
   "$BUN" bench/fill-store.ts "$WORK/allow100k/japroxy.db" bench --keys 9 --allow 99999 > /dev/null
 
+  port_free 18080
   setsid bash "$HARNESS" serve --refs none --serve-seconds 1200 --deadline 1300 \
     > "$WORK/harness-serve.log" 2>&1 &
   PIDS+=("$!")
