@@ -29,7 +29,7 @@ const screen = () => tmux('capture-pane', '-p', '-t', session)
 const keys = (...k: string[]) => tmux('send-keys', '-t', session, ...k)
 
 /** Waits until the screen matches, and returns it; fails with the last screen. */
-async function waitFor(pattern: RegExp, ms = 5000): Promise<string> {
+async function waitFor(pattern: RegExp, ms = 10_000): Promise<string> {
   let last = ''
   try {
     await within(ms, () => {
@@ -62,7 +62,7 @@ beforeAll(async () => {
     stderr: 'ignore',
   })
   await within(
-    5000,
+    10_000,
     async () =>
       (
         await fetch(`http://127.0.0.1:${port}/jira-prod/rest/api/2/serverInfo`).catch(
@@ -71,7 +71,7 @@ beforeAll(async () => {
       )?.status === 200,
   )
   tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', `${binary} tui --db ${db}`)
-})
+}, 30_000)
 
 afterAll(async () => {
   Bun.spawnSync(['tmux', 'kill-session', '-t', session])
