@@ -37,6 +37,14 @@ export function parseListen(text: string): { hostname: string; port: number } {
   return { hostname: match[1] ?? match[2]!, port }
 }
 
+/** Parses `--workers`: how many processes serve the port, 1 to `max`. */
+export function parseWorkers(text: string, max: number): number {
+  const n = Number(text.trim())
+  if (!/^\d+$/.test(text.trim()) || n < 1 || n > max)
+    throw new InvalidArgumentError(`"${text}" is not a whole number from 1 to ${max}`)
+  return n
+}
+
 /** Parses `host:port` for a listener that may be turned `off`. */
 export function parseAdminListen(text: string): { hostname: string; port: number } | undefined {
   return text.trim() === 'off' ? undefined : parseListen(text)

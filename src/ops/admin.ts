@@ -7,7 +7,11 @@ import { type MetricsSources, prometheusContentType, renderMetrics } from './pro
 import { checkReadiness, type ReadinessSources } from './readiness.ts'
 
 /** Everything the admin endpoints read. */
-export type AdminSources = MetricsSources & ReadinessSources
+export type AdminSources = MetricsSources &
+  ReadinessSources & {
+    /** With workers: gathers every process's figures for `/metrics` (else these sources). */
+    gather?: () => Promise<MetricsSources>
+  }
 
 /** A running admin listener. */
 export interface AdminListener {
@@ -40,7 +44,8 @@ export async function handleAdminRequest(req: Request, sources: AdminSources): P
     return text(405, 'GET only\n', { allow: 'GET, HEAD' })
   if (path === '/healthz') return text(200, 'ok\n')
   if (path === '/readyz') return readyz(sources)
-  return new Response(renderMetrics(sources), {
+  const view = sources.gather ? await sources.gather() : sources
+  return new Response(renderMetrics(view), {
     headers: { 'content-type': prometheusContentType, 'cache-control': 'no-store' },
   })
 }

@@ -78,7 +78,9 @@ export class Metrics {
   readonly failures = new Map<string, number>()
   reloads = 0
   reloadFailures = 0
-  readonly startedAt = Date.now()
+
+  /** `startedAt`: when the process started (ms since the epoch). */
+  constructor(readonly startedAt = Date.now()) {}
 
   /** The counters of a route, created on first use. */
   route(name: string): RouteMetrics {

@@ -12,6 +12,7 @@ import {
   statusClasses,
   upstreamErrorKinds,
 } from './metrics.ts'
+import { requestTotal, type WorkerReport } from './metrics-wire.ts'
 
 /** The content type Prometheus expects for this format. */
 export const prometheusContentType = 'text/plain; version=0.0.4; charset=utf-8'
@@ -23,6 +24,8 @@ export interface MetricsSources {
   snapshot(): Snapshot
   recorder: { readonly dropped: number; readonly written: number }
   lockouts(): number
+  /** With `serve --workers N`: each process's own figures (the rest above are their sums). */
+  workers?: readonly WorkerReport[]
 }
 
 type Labels = Record<string, string>
@@ -225,6 +228,21 @@ function processFamilies(out: Exposition, metrics: Metrics): void {
   out.sample('process_resident_memory_bytes', {}, process.memoryUsage.rss())
 }
 
+function workerFamilies(out: Exposition, workers: readonly WorkerReport[]): void {
+  out.family('japroxy_workers', 'gauge', 'Processes serving the port (serve --workers).')
+  out.sample('japroxy_workers', {}, workers.length)
+  out.family('japroxy_worker_requests_total', 'counter', 'Requests finished, by worker process.')
+  for (const w of workers)
+    out.sample(
+      'japroxy_worker_requests_total',
+      { worker: String(w.worker) },
+      requestTotal(w.metrics),
+    )
+  out.family('japroxy_worker_resident_memory_bytes', 'gauge', 'Resident memory, by worker process.')
+  for (const w of workers)
+    out.sample('japroxy_worker_resident_memory_bytes', { worker: String(w.worker) }, w.rssBytes)
+}
+
 /** Renders every metric as Prometheus text. */
 export function renderMetrics(sources: MetricsSources): string {
   const out = new Exposition()
@@ -233,5 +251,6 @@ export function renderMetrics(sources: MetricsSources): string {
   upstreamFamilies(out, routes)
   stateFamilies(out, sources)
   processFamilies(out, sources.metrics)
+  if (sources.workers) workerFamilies(out, sources.workers)
   return `${out.lines.join('\n')}\n`
 }

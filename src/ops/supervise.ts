@@ -8,8 +8,12 @@ import { errorText, type Logger } from '../log/logger.ts'
 import type { RunningProxy } from '../proxy/server.ts'
 import { version } from '../version.ts'
 import { type AdminListener, type AdminSources, startAdminListener } from './admin.ts'
+import { sumReports } from './metrics-wire.ts'
+import type { MetricsSources } from './prometheus.ts'
 import { startPruner } from './pruner.ts'
 import { probeServerInfo } from './readiness.ts'
+import { reportOf } from './worker-link.ts'
+import { startWorkers, type WorkerPool } from './workers.ts'
 
 /** How long an upstream answer counts as recent for `/readyz`. */
 export const readyFreshMs = 60_000
@@ -24,15 +28,40 @@ export interface SuperviseOptions {
   /** How long requests in flight may take to finish at shutdown. */
   graceMs: number
   logLevel: string
+  /** Processes serving the port (`--workers N`); this one starts the other N-1. */
+  workers?: number
 }
 
-/** What the admin listener reads from a running proxy. */
+// What the helpers below see: the options plus the workers this primary started.
+type Supervised = SuperviseOptions & { pool?: WorkerPool }
+
+/** Every process's figures added up, for `/metrics` (this one is worker 0). */
+export async function gatherWorkers(
+  proxy: RunningProxy,
+  pool: WorkerPool,
+): Promise<MetricsSources> {
+  const reports = [reportOf(proxy, 0), ...(await pool.reports())]
+  const sum = (pick: (r: (typeof reports)[number]) => number) =>
+    reports.reduce((total, r) => total + pick(r), 0)
+  return {
+    metrics: sumReports(reports, proxy.metrics.startedAt),
+    inFlight: () => sum((r) => r.inFlight),
+    snapshot: proxy.snapshot,
+    recorder: { written: sum((r) => r.recordsWritten), dropped: sum((r) => r.recordsDropped) },
+    lockouts: () => sum((r) => r.lockouts),
+    workers: reports,
+  }
+}
+
+/** What the admin listener reads from a running proxy (and its workers, if any). */
 export function adminSources(
   proxy: RunningProxy,
   db: Store,
   isDraining: () => boolean = () => false,
+  pool?: WorkerPool,
 ): AdminSources {
   return {
+    gather: pool ? () => gatherWorkers(proxy, pool) : undefined,
     db,
     metrics: proxy.metrics,
     snapshot: proxy.snapshot,
@@ -45,14 +74,12 @@ export function adminSources(
   }
 }
 
-function startAdmin(
-  options: SuperviseOptions,
-  isDraining: () => boolean,
-): AdminListener | undefined {
+function startAdmin(options: Supervised, isDraining: () => boolean): AdminListener | undefined {
   const { proxy, db, admin, logger } = options
   if (!admin) return undefined
   try {
-    return startAdminListener(admin.hostname, admin.port, adminSources(proxy, db, isDraining))
+    const sources = adminSources(proxy, db, isDraining, options.pool)
+    return startAdminListener(admin.hostname, admin.port, sources)
   } catch (error) {
     // The proxy is the job; without the admin listener it still serves, and says so loudly.
     logger.log('error', 'the admin listener could not start: no /healthz, /readyz or /metrics', {
@@ -64,7 +91,7 @@ function startAdmin(
   }
 }
 
-function logStartup(options: SuperviseOptions, adminListener: AdminListener | undefined): void {
+function logStartup(options: Supervised, adminListener: AdminListener | undefined): void {
   const { proxy, db, logger, admin } = options
   const snapshot = proxy.snapshot()
   const warnings = [...snapshot.warnings]
@@ -79,6 +106,7 @@ function logStartup(options: SuperviseOptions, adminListener: AdminListener | un
     admin: adminListener ? adminListener.url : admin ? 'failed' : 'off',
     store: db.filename,
     logLevel: options.logLevel,
+    workers: options.pool ? options.pool.size + 1 : 1,
     routes: snapshot.routes.map(
       (r) => `${r.name} ${r.basePath} → ${r.upstreamOrigin}${r.upstreamBasePath}`,
     ),
@@ -90,9 +118,17 @@ function logStartup(options: SuperviseOptions, adminListener: AdminListener | un
 }
 
 /** Starts everything around the proxy and installs the signal handlers. */
-export function supervise(options: SuperviseOptions): void {
-  const { proxy, db, logger } = options
+export function supervise(base: SuperviseOptions): void {
+  const { proxy, db, logger } = base
   let isStopping = false
+  const workers = base.workers ?? 1
+  const giveUp = (why: string) => {
+    logger.log('error', 'workers keep exiting; japroxy stops', { why })
+    void stop('workers failing', 1)
+  }
+  const pool =
+    workers > 1 ? startWorkers({ count: workers - 1, logger, onGiveUp: giveUp }) : undefined
+  const options: Supervised = { ...base, pool }
   const adminListener = startAdmin(options, () => isStopping)
   const pruner = startPruner(db, logger, () => proxy.snapshot().settings)
   logStartup(options, adminListener)
@@ -100,8 +136,9 @@ export function supervise(options: SuperviseOptions): void {
   process.on('SIGHUP', () => {
     logger.log('info', 'reload requested', { signal: 'SIGHUP' })
     proxy.reload(true)
+    pool?.reload()
   })
-  const stop = async (signal: string) => {
+  async function stop(signal: string, exitCode = 0): Promise<void> {
     if (isStopping) return
     isStopping = true
     logger.log('info', 'japroxy stopping', {
@@ -109,14 +146,14 @@ export function supervise(options: SuperviseOptions): void {
       inFlight: proxy.inFlight(),
       graceMs: options.graceMs,
     })
-    await proxy.stop(options.graceMs)
+    await Promise.all([proxy.stop(options.graceMs), pool?.stop(options.graceMs)])
     pruner.stop()
     await adminListener?.stop()
     const { written, dropped } = proxy.recorder
     db.close()
     logger.log('info', 'japroxy stopped', { recordsWritten: written, recordsDropped: dropped })
     logger.flush()
-    process.exit(0)
+    process.exit(exitCode)
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))

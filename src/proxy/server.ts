@@ -5,9 +5,8 @@
  */
 
 import { tripBreaker } from '../../store/breakers.ts'
-import { configVersion, dataVersion, openStore, type Store } from '../../store/db.ts'
+import type { Store } from '../../store/db.ts'
 import type { MasterKey } from '../../store/seal.ts'
-import { reloadPollMs } from '../defaults.ts'
 import { errorText, type Logger } from '../log/logger.ts'
 import { type RequestOutcome, requestLineJson, requestLineObject } from '../log/request-line.ts'
 import { Metrics } from '../ops/metrics.ts'
@@ -15,10 +14,10 @@ import { Lockout, RateLimiter } from './abuse.ts'
 import { normaliseRemoteAddr } from './client-ip.ts'
 import { handleRequest, type PipelineEnv } from './pipeline.ts'
 import { Recorder, requestRecord } from './recorder.ts'
+import { isFileStore, startReloader } from './reloader.ts'
 import { newContext, type RequestContext } from './request-context.ts'
 import {
   buildSnapshot,
-  buildSnapshotInSlices,
   buildStartupSnapshot,
   type RouteRuntime,
   type Snapshot,
@@ -35,6 +34,8 @@ export interface ServeOptions {
   logger: Logger
   /** Called with each finished request (the demo prints them). */
   onRequest?: (line: Record<string, unknown>) => void
+  /** Shares the port with other processes that also ask for it (`serve --workers`). */
+  reusePort?: boolean
   /** Where request counters go (a fresh registry when not given). */
   metrics?: Metrics
 }
@@ -83,7 +84,6 @@ export function startProxy(options: ServeOptions): RunningProxy {
   // A store file starts with keys read through to the store and gets its key index in slices
   // once listening (see `warm up` below): start-up does not wait for 100,000 keys.
   let current = isFileStore(db) ? buildStartupSnapshot(db, masterKey) : buildSnapshot(db, masterKey)
-  let seenData = dataVersion(db)
   const lockout = new Lockout(lockoutSettings(current))
   const rateLimiter = new RateLimiter()
   let inFlight = 0
@@ -91,70 +91,17 @@ export function startProxy(options: ServeOptions): RunningProxy {
   recorder.start()
   const metrics = options.metrics ?? new Metrics()
 
-  const install = (next: Snapshot) => {
-    current = next
-    lockout.configure(lockoutSettings(current))
-    logger.log('info', 'settings reloaded', {
-      version: current.version,
-      routes: current.routes.length,
-    })
-    for (const warning of current.warnings) logger.log('warn', warning)
-    metrics.reloads++
-  }
-  const failed = (error: unknown) => {
-    metrics.reloadFailures++
-    logger.log('error', 'reload failed; still serving the previous settings', {
-      error: errorText(error),
-    })
-  }
-  // Whether the store changed since the last look (and the change is a configuration change).
-  const hasChanged = (isForced: boolean): boolean => {
-    const data = dataVersion(db)
-    if (!isForced && data === seenData) return false
-    seenData = data
-    return isForced || configVersion(db) !== current.version
-  }
-  // Each reload takes a number; a slow build installs its snapshot only if none came since.
-  let generation = 0
-  const reload = (isForced = false): boolean => {
-    try {
-      if (!hasChanged(isForced)) return false
-      generation++
-      install(buildSnapshot(db, masterKey))
-      return true
-    } catch (error) {
-      failed(error)
-      return false
-    }
-  }
-  // Polled reloads build on a second connection in slices, so a store of 100,000 keys never
-  // holds requests up (bench/NOTES.md); forced ones (SIGHUP, tests) build at once.
-  const reader = isFileStore(db) ? openStore(db.filename, { isReadOnly: true }) : undefined
-  let isBuilding = false
-  let isStopped = false
-  const buildInSlices = async (use: (next: Snapshot) => void) => {
-    if (!reader || isBuilding) return
-    const started = ++generation
-    isBuilding = true
-    try {
-      const next = await buildSnapshotInSlices(reader, db, masterKey)
-      if (generation === started && !isStopped) use(next)
-    } catch (error) {
-      failed(error)
-    } finally {
-      isBuilding = false
-      if (isStopped) reader.close()
-    }
-  }
-  const reloadInSlices = () => {
-    if (!reader || isBuilding) return
-    try {
-      if (hasChanged(false)) void buildInSlices(install)
-    } catch (error) {
-      failed(error)
-    }
-  }
-  const poll = setInterval(() => (reader ? reloadInSlices() : reload()), reloadPollMs)
+  const reloader = startReloader({
+    db,
+    masterKey,
+    logger,
+    metrics,
+    current: () => current,
+    use(next) {
+      current = next
+      lockout.configure(lockoutSettings(current))
+    },
+  })
 
   const proto = options.tls ? 'https' : 'http'
   const finish = (ctx: RequestContext, status: number, bytesOut: number, error?: unknown) => {
@@ -214,13 +161,13 @@ export function startProxy(options: ServeOptions): RunningProxy {
 
   const server = listenOrCleanUp(
     () => {
-      clearInterval(poll)
-      reader?.close()
+      reloader.stop()
       recorder.stop()
     },
     {
       hostname: options.hostname,
       port: options.port,
+      reusePort: options.reusePort ?? false,
       tls: tlsOptions(options.tls),
       // A client that has not passed its key gets this long between bytes; once its key passes,
       // `keepAlive` lifts the limit (Jira searches and attachment bodies can take minutes).
@@ -244,7 +191,7 @@ export function startProxy(options: ServeOptions): RunningProxy {
   )
 
   // Warm up: the key index replaces the start-up snapshot's read-through keys (not a reload).
-  void buildInSlices((next) => {
+  reloader.warmUp((next) => {
     current = next
   })
 
@@ -252,15 +199,13 @@ export function startProxy(options: ServeOptions): RunningProxy {
     url: `${proto}://${formatHost(options.hostname)}:${server.port}`,
     port: server.port as number,
     snapshot: () => current,
-    reload,
+    reload: reloader.reload,
     recorder,
     lockout,
     inFlight: () => inFlight,
     metrics,
     async stop(graceMs?: number) {
-      clearInterval(poll)
-      isStopped = true
-      if (reader && !isBuilding) reader.close()
+      reloader.stop()
       await stopServer(server, graceMs, logger)
       recorder.stop()
       logger.flush()
@@ -302,12 +247,4 @@ function listenOrCleanUp(cleanUp: () => void, options: Parameters<typeof Bun.ser
 
 function formatHost(hostname: string): string {
   return hostname.includes(':') ? `[${hostname}]` : hostname
-}
-
-/**
- * Whether the store is a file, so a second, read-only connection can build snapshots while the
- * first one writes request records (otherwise every reload builds at once).
- */
-function isFileStore(db: Store): boolean {
-  return Boolean(db.filename) && db.filename !== ':memory:'
 }

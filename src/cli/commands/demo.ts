@@ -18,7 +18,7 @@ import { startJiraStandIn } from '../../demo/jira-stand-in.ts'
 import { createLogger } from '../../log/logger.ts'
 import { startProxy } from '../../proxy/server.ts'
 import { say, warn } from '../output.ts'
-import { parseListen } from '../parse.ts'
+import { parsedOption, parseListen } from '../parse.ts'
 import { run } from '../run.ts'
 
 interface DemoOptions {
@@ -41,11 +41,13 @@ export function register(program: Command): void {
   program
     .command('demo')
     .description('run japroxy against a built-in Jira stand-in, with a throwaway store')
-    .option(
-      '--listen <host:port>',
-      'where the demo proxy listens',
-      parseListen,
-      parseListen('127.0.0.1:8088'),
+    .addOption(
+      parsedOption(
+        '--listen <host:port>',
+        'where the demo proxy listens',
+        parseListen,
+        '127.0.0.1:8088',
+      ),
     )
     .option('--check', 'make the two example requests, report, and exit (0 when both behave)')
     .option('--jira-only', 'run only the Jira stand-in (on --listen) to set japroxy up by hand')

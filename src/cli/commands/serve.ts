@@ -12,10 +12,18 @@ import {
 import { defaultAdminListen, defaultListen, defaultShutdownGrace } from '../../defaults.ts'
 import { createLogger, type Level, stdoutSink } from '../../log/logger.ts'
 import { supervise } from '../../ops/supervise.ts'
+import { runAsWorker, workerEnv } from '../../ops/worker-link.ts'
+import { maxWorkers } from '../../ops/workers.ts'
 import { startProxy } from '../../proxy/server.ts'
 import { type GlobalOptions, masterKeyPath, openForCommand } from '../context.ts'
 import { UserError } from '../output.ts'
-import { parseAdminListen, parseDuration, parsedOption, parseListen } from '../parse.ts'
+import {
+  parseAdminListen,
+  parseDuration,
+  parsedOption,
+  parseListen,
+  parseWorkers,
+} from '../parse.ts'
 import { run } from '../run.ts'
 
 interface ServeCommandOptions {
@@ -26,6 +34,7 @@ interface ServeCommandOptions {
   logLevel: Level
   adminListen: { hostname: string; port: number } | undefined
   shutdownTimeout: number
+  workers: number
 }
 
 /** Loads the master key and checks it belongs to this store. */
@@ -88,16 +97,32 @@ export function listen<T>(start: () => T, at: { hostname: string; port: number }
   }
 }
 
+/** Which worker this process is (0: the primary, or a plain `serve`). */
+function workerNumber(): number {
+  const text = process.env[workerEnv]
+  if (text === undefined || text === '') return 0
+  const n = Number(text)
+  if (!Number.isInteger(n) || n < 1 || !process.send) {
+    throw new UserError(
+      `${workerEnv} is set, but this process was not started by \`japroxy serve --workers\``,
+      `unset ${workerEnv}`,
+    )
+  }
+  return n
+}
+
 /** Registers `serve`. */
 export function register(program: Command): void {
   program
     .command('serve')
     .description('run the proxy')
-    .option(
-      '--listen <host:port>',
-      'where to listen (loopback unless you say otherwise)',
-      parseListen,
-      parseListen(defaultListen),
+    .addOption(
+      parsedOption(
+        '--listen <host:port>',
+        'where to listen (loopback unless you say otherwise)',
+        parseListen,
+        defaultListen,
+      ),
     )
     .option('--tls-cert <file>', 'PEM certificate (chain) for inbound TLS')
     .option('--tls-key <file>', 'PEM private key for inbound TLS')
@@ -123,26 +148,37 @@ export function register(program: Command): void {
         defaultShutdownGrace,
       ),
     )
+    .option(
+      '--workers <n>',
+      'processes sharing the port (reusePort) and the store; the admin listener sums them',
+      (text) => parseWorkers(text, maxWorkers),
+      1,
+    )
     .action(
       run(async (options: ServeCommandOptions, command: Command) => {
         const globals = command.optsWithGlobals<GlobalOptions>()
+        const worker = workerNumber()
         const tls = readTls(options)
         const db = openForCommand(globals)
         await sodiumReady()
         const masterKey = loadMasterKey(masterKeyPath(globals), storePublicKey(db))
-        const sink = stdoutSink()
+        const isShared = worker > 0 || options.workers > 1
+        const sink = stdoutSink(isShared)
         const logger = createLogger(options.logLevel, sink.write, sink.flush)
         const proxy = listen(
-          () => startProxy({ ...options.listen, tls, db, masterKey, logger }),
+          () => startProxy({ ...options.listen, tls, db, masterKey, logger, reusePort: isShared }),
           options.listen,
         )
+        const graceMs = options.shutdownTimeout
+        if (worker > 0) return runAsWorker({ proxy, db, logger, worker, graceMs })
         supervise({
           proxy,
           db,
           logger,
           admin: options.adminListen,
-          graceMs: options.shutdownTimeout,
+          graceMs,
           logLevel: options.logLevel,
+          workers: options.workers,
         })
       }),
     )
