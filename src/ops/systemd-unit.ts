@@ -15,6 +15,8 @@ export interface UnitOptions {
   tls: { cert: string; key: string } | undefined
   masterKey: string
   graceMs: number
+  /** Processes serving the port (`serve --workers`). */
+  workers: number
 }
 
 const privilegedPortLimit = 1024
@@ -34,6 +36,7 @@ function execStart(options: UnitOptions): string {
   if (options.tls) args.push('--tls-cert', '%d/tls.crt', '--tls-key', '%d/tls.key')
   args.push('--admin-listen', options.admin ? formatListen(options.admin) : 'off')
   args.push('--shutdown-timeout', `${Math.ceil(options.graceMs / 1000)}s`)
+  if (options.workers > 1) args.push('--workers', String(options.workers))
   return args.join(' ')
 }
 
@@ -111,6 +114,8 @@ export function renderUnit(options: UnitOptions): string {
     `Group=${options.user}`,
     `ExecStart=${execStart(options)}`,
     'ExecReload=/bin/kill -HUP $MAINPID',
+    '# SIGTERM goes to japroxy alone, which drains and stops its own workers first.',
+    'KillMode=mixed',
     'Restart=on-failure',
     'RestartSec=2s',
     `TimeoutStopSec=${stopSeconds}s`,

@@ -66,6 +66,18 @@ describe('the unit', () => {
     expect(text).not.toContain('PrivateUsers=yes')
   })
 
+  test('--workers runs serve with its workers and lets it stop them itself', () => {
+    const { text } = unit('workers', ['--workers', '2'])
+    const execStart = text.split('\n').find((line) => line.startsWith('ExecStart='))
+    expect(execStart).toEndWith(' --workers 2')
+    expect(text).toContain('\nKillMode=mixed\n')
+    expect(unit('one').text).not.toContain('--workers')
+    const bad = cli(['systemd', '--binary', process.execPath, '--workers', 'two'])
+    expect(bad.code).not.toBe(0)
+    expect(bad.stdout).toBe('')
+    expect(bad.stderr).toContain('"two" is not a whole number from 1 to 64')
+  })
+
   test('refuses a relative binary path and a bad user name, listing both', () => {
     const result = cli(['systemd', '--binary', 'japroxy', '--user', 'Root User'])
     expect(result.code).toBe(1)
@@ -80,6 +92,7 @@ describe.skipIf(!analyze)('systemd-analyze', () => {
       ['verify-plain', []],
       ['verify-low', ['--listen', '[::]:443']],
       ['verify-http', ['--no-tls', '--admin-listen', 'off']],
+      ['verify-workers', ['--workers', '4']],
     ] as const) {
       const { path } = unit(name, [...args])
       const result = Bun.spawnSync([analyze!, 'verify', path])

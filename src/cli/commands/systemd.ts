@@ -3,9 +3,16 @@ import type { Command } from 'commander'
 import { ValidationError } from '../../../store/db.ts'
 import { defaultAdminListen, defaultShutdownGrace } from '../../defaults.ts'
 import { renderUnit, type UnitOptions } from '../../ops/systemd-unit.ts'
+import { maxWorkers } from '../../ops/workers.ts'
 import type { GlobalOptions } from '../context.ts'
 import { say } from '../output.ts'
-import { parseAdminListen, parseDuration, parsedOption, parseListen } from '../parse.ts'
+import {
+  parseAdminListen,
+  parseDuration,
+  parsedOption,
+  parseListen,
+  parseWorkers,
+} from '../parse.ts'
 import { run } from '../run.ts'
 
 interface SystemdOptions {
@@ -17,6 +24,7 @@ interface SystemdOptions {
   tlsKey: string
   tls: boolean
   shutdownTimeout: number
+  workers: number
 }
 
 /** Where INSTALL.md puts the files the unit refers to. */
@@ -79,6 +87,12 @@ export function register(program: Command): void {
         defaultShutdownGrace,
       ),
     )
+    .option(
+      '--workers <n>',
+      'processes serving the port (serve --workers)',
+      (text) => parseWorkers(text, maxWorkers),
+      1,
+    )
     .action(
       run((options: SystemdOptions, command: Command) => {
         const masterKey = command.optsWithGlobals<GlobalOptions>().masterKey ?? defaults.masterKey
@@ -92,6 +106,7 @@ export function register(program: Command): void {
           tls: options.tls ? { cert: options.tlsCert, key: options.tlsKey } : undefined,
           masterKey,
           graceMs: options.shutdownTimeout,
+          workers: options.workers,
         }
         say(renderUnit(unit).trimEnd())
       }),
