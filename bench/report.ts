@@ -294,10 +294,39 @@ if (startups.length) {
   }
 }
 
-say()
-say(
-  '`serve --workers N` is not implemented: on this 2-vCPU machine wrk, the upstream and ' +
-    "japroxy's two busy threads (JavaScript and fetch's HTTP client) already share both cores " +
-    '(see bench/NOTES.md).',
-)
+// Workers: "req_per_s p99_us cpu_us_per_req errors" per round, one process then two.
+if (read('workers-1.txt') && read('workers-2.txt')) {
+  const one = columns('workers-1.txt')
+  const two = columns('workers-2.txt')
+  const figure = (rows: number[][], index: number) => median(rows.map((c) => c[index]!))
+  const paired = (index: number) =>
+    median(two.map((c, round) => c[index]! / (one[round]?.[index] ?? Number.NaN)))
+  const rss = (name: string) => fixed(Number(readEnv(name).rss_kib) / 1024, 1)
+  say()
+  say('## serve --workers (wrk -t2 -c50, interleaved rounds; target: 2 not slower than 1)')
+  say()
+  say(
+    'The same 10-key store served by one process and by `--workers 2`; CPU counts every ' +
+      'process. Ratios pair each round of two with the round of one just before it.',
+  )
+  say()
+  say('| processes | req/s | CPU/request (µs) | p99 (µs) | errors | peak RSS, all (MB) |')
+  say('|---|---:|---:|---:|---:|---:|')
+  for (const [label, rows, env] of [
+    ['1', one, 'workers-1.env'],
+    ['2 (--workers 2)', two, 'workers-2.env'],
+  ] as const) {
+    const errors = rows.reduce((n, c) => n + c[3]!, 0)
+    say(
+      `| ${label} | ${fixed(figure(rows, 0), 0)} | ${fixed(figure(rows, 2), 1)} | ` +
+        `${fixed(figure(rows, 1), 0)} | ${errors} | ${rss(env)} |`,
+    )
+  }
+  say()
+  say(
+    `--workers 2 / one process: req/s ${fixed(paired(0))}, CPU per request ${fixed(paired(2))}, ` +
+      `p99 ${fixed(paired(1))}.`,
+  )
+}
+
 console.log(out.join('\n'))

@@ -12,6 +12,7 @@
 #   growth   10 vs 100,000 keys and 10 vs 100,000 allow-list entries, req/s and CPU/request
 #   reload   p99 while a 100,000-key store is changed every second under load, vs no change
 #   startup  spawn to listening, 10 and 100,000 keys
+#   workers  serve --workers 2 against one process, interleaved rounds
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -101,10 +102,12 @@ new_store() {
   "$JAPROXY" key import --route bench --db "$db" < "$keyfile" > /dev/null
 }
 
-# start_japroxy DB PORT [CPUS]: starts serve (log to a file beside the store); sets JPX_PID.
+# start_japroxy DB PORT [CPUS] [WORKERS]: starts serve (log to a file beside the store); sets
+# JPX_PID.
 start_japroxy() {
-  local db=$1 port=$2 cpus=${3:-}
-  local -a cmd=("$JAPROXY" serve --db "$db" --listen "127.0.0.1:$port" --admin-listen off)
+  local db=$1 port=$2 cpus=${3:-} workers=${4:-1}
+  local -a cmd=("$JAPROXY" serve --db "$db" --listen "127.0.0.1:$port" --admin-listen off
+    --workers "$workers")
   port_free "$port"
   [[ -n $cpus ]] && cmd=(taskset -c "$cpus" "${cmd[@]}")
   "${cmd[@]}" >> "$(dirname "$db")/serve.log" 2>&1 &
@@ -201,7 +204,7 @@ if has_mode large; then
 fi
 
 # --------------------------------------------------------- growth/reload --
-# wrk_run PIDS URL SECONDS OUTFILE: wrk -t2 -c50 with 2 s warmup; appends
+# wrk_run "PID..." URL SECONDS OUTFILE: wrk -t2 -c50 with 2 s warmup; appends
 # "req_per_s p99_us cpu_us_per_req errors" (CPU of the PIDs' processes and threads)
 ticks() {
   local t=0 p line rest f
@@ -214,9 +217,11 @@ ticks() {
 wrk_run() {
   local pid=$1 url=$2 secs=$3 out=$4 t0 t1 text
   timeout 60 wrk -t2 -c50 -d2s -H "Authorization: $GOOD_AUTH" "$url" > /dev/null
-  t0=$(ticks "$pid")
+  # shellcheck disable=SC2086 # a list of PIDs (serve --workers)
+  t0=$(ticks $pid)
   text=$(timeout $((secs + 30)) wrk -t2 -c50 -d"${secs}s" --latency -H "Authorization: $GOOD_AUTH" "$url")
-  t1=$(ticks "$pid")
+  # shellcheck disable=SC2086
+  t1=$(ticks $pid)
   awk -v t0="$t0" -v t1="$t1" -v hz="$(getconf CLK_TCK)" '
     function us(v) { if (v ~ /us$/) return v + 0; if (v ~ /ms$/) return v * 1000; return v * 1e6 }
     /requests in/ { n = $1 } /Requests\/sec/ { r = $2 } $1 == "99%" { p99 = us($2) }
@@ -225,15 +230,20 @@ wrk_run() {
   ' <<<"$text" >> "$out"
 }
 
-if has_mode growth || has_mode reload; then
+if has_mode growth || has_mode reload || has_mode workers; then
   log "growth: building stores with 10 and 100,000 keys / allow-list entries"
   sed -n 500p "$WORK/keys.tsv" > "$WORK/good-key.tsv"
   new_store "$WORK/small" http://127.0.0.1:18080 "$WORK/good-key.tsv"
   "$BUN" bench/fill-store.ts "$WORK/small/japroxy.db" bench --keys 9 --allow 9 > /dev/null
-  new_store "$WORK/keys100k" http://127.0.0.1:18080 "$WORK/good-key.tsv"
-  "$BUN" bench/fill-store.ts "$WORK/keys100k/japroxy.db" bench --keys 99999 --allow 9 > /dev/null
-  new_store "$WORK/allow100k" http://127.0.0.1:18080 "$WORK/good-key.tsv"
-  "$BUN" bench/fill-store.ts "$WORK/allow100k/japroxy.db" bench --keys 9 --allow 99999 > /dev/null
+  STORES=(small)
+  if has_mode growth || has_mode reload; then
+    STORES=(small keys100k allow100k)
+    new_store "$WORK/keys100k" http://127.0.0.1:18080 "$WORK/good-key.tsv"
+    "$BUN" bench/fill-store.ts "$WORK/keys100k/japroxy.db" bench --keys 99999 --allow 9 > /dev/null
+    new_store "$WORK/allow100k" http://127.0.0.1:18080 "$WORK/good-key.tsv"
+    "$BUN" bench/fill-store.ts "$WORK/allow100k/japroxy.db" bench --keys 9 --allow 99999 \
+      > /dev/null
+  fi
 
   port_free 18080
   setsid bash "$HARNESS" serve --refs none --serve-seconds 1200 --deadline 1300 \
@@ -242,7 +252,7 @@ if has_mode growth || has_mode reload; then
   wait_port 18080
   declare -A GPID=() GPORT=()
   port=$PORT
-  for store in small keys100k allow100k; do
+  for store in "${STORES[@]}"; do
     port=$((port + 1))
     start_japroxy "$WORK/$store/japroxy.db" "$port"
     GPID[$store]=$JPX_PID GPORT[$store]=$port
@@ -281,7 +291,25 @@ if has_mode growth || has_mode reload; then
       echo "$((after - before))" >> "$WORK/reload-count.txt"
     done
   fi
-  for store in small keys100k allow100k; do stop_pid "${GPID[$store]}"; done
+  if has_mode workers; then
+    # The same small store served by two processes (serve --workers 2) on a port of its own.
+    port=$((port + 1))
+    start_japroxy "$WORK/small/japroxy.db" "$port" "" 2
+    sleep 1
+    two="$JPX_PID $(pgrep -P "$JPX_PID" | tr '\n' ' ')"
+    for ((round = 0; round < GROWTH_ROUNDS; round++)); do
+      log "workers: round $((round + 1)), one process then two"
+      wrk_run "${GPID[small]}" "http://127.0.0.1:${GPORT[small]}$path" "$DURATION" \
+        "$WORK/workers-1.txt"
+      wrk_run "$two" "http://127.0.0.1:$port$path" "$DURATION" "$WORK/workers-2.txt"
+    done
+    rss=0
+    for p in $two; do rss=$((rss + $(kib_of "$p" VmHWM))); done
+    echo "rss_kib=$rss processes=$(wc -w <<<"$two")" > "$WORK/workers-2.env"
+    echo "rss_kib=$(kib_of "${GPID[small]}" VmHWM)" > "$WORK/workers-1.env"
+    stop_pid "$JPX_PID"
+  fi
+  for store in "${STORES[@]}"; do stop_pid "${GPID[$store]}"; done
 fi
 
 # --------------------------------------------------------------- startup --
