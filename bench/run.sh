@@ -25,8 +25,8 @@ REFS=nginx,haproxy,caddy WAIT_IDLE=0
 PORT=18090 LARGE_PORT=18180
 while (($#)); do
   case $1 in
-    main | large | growth | reload | startup) MODES+=("$1"); shift ;;
-    all) MODES+=(main large growth reload startup); shift ;;
+    main | large | growth | reload | startup | workers) MODES+=("$1"); shift ;;
+    all) MODES+=(main large growth reload startup workers); shift ;;
     --repeat) REPEAT=$2; shift 2 ;;
     --duration) DURATION=$2; LAT_DURATION=$2; shift 2 ;;
     --quick) REPEAT=1 DURATION=5 LAT_DURATION=5 GROWTH_ROUNDS=2; shift ;;
@@ -34,11 +34,11 @@ while (($#)); do
     --refs) REFS=$2; shift 2 ;;
     --wait-idle) WAIT_IDLE=$2; shift 2 ;;
     --out) OUT=$2; shift 2 ;;
-    -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "unknown argument: $1 (see --help)" >&2; exit 2 ;;
   esac
 done
-((${#MODES[@]})) || MODES=(main large growth reload startup)
+((${#MODES[@]})) || MODES=(main large growth reload startup workers)
 has_mode() { [[ " ${MODES[*]} " == *" $1 "* ]]; }
 
 log() { printf '[japroxy-bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
@@ -305,7 +305,7 @@ if has_mode growth || has_mode reload || has_mode workers; then
     done
     rss=0
     for p in $two; do rss=$((rss + $(kib_of "$p" VmHWM))); done
-    echo "rss_kib=$rss processes=$(wc -w <<<"$two")" > "$WORK/workers-2.env"
+    printf 'rss_kib=%s\nprocesses=%s\n' "$rss" "$(wc -w <<<"$two")" > "$WORK/workers-2.env"
     echo "rss_kib=$(kib_of "${GPID[small]}" VmHWM)" > "$WORK/workers-1.env"
     stop_pid "$JPX_PID"
   fi
