@@ -11,7 +11,7 @@ import type { ExportDocument, ExportedKey, ExportedRoute } from './export.ts'
 import { type ApiKey, listApiKeys } from './keys.ts'
 import { listRoutes, type Route, type RouteFields } from './routes.ts'
 import { readSettings } from './settings.ts'
-import { listTrustedProxies } from './trusted-proxies.ts'
+import { listTrustedProxies, trustProblem } from './trusted-proxies.ts'
 
 /** One change the import makes, with the line that describes it. */
 export type PlannedChange = { text: string } & (
@@ -191,6 +191,8 @@ function planTrusted(db: Store, doc: ExportDocument, isPrune: boolean, plan: Imp
     )
     if (!cidr) return
     if (seen.has(cidr)) plan.problems.push(`trustedProxies[${i}]: ${cidr} appears more than once`)
+    const unsafe = trustProblem(cidr)
+    if (unsafe) plan.problems.push(`trustedProxies[${i}].cidr: ${unsafe}`)
     seen.add(cidr)
     const found = current.get(cidr)
     if (!found)

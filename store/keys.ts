@@ -240,6 +240,9 @@ export function setApiKeyExpiry(
   expiresAt: number | undefined,
 ): ApiKey {
   const key = getApiKey(db, nameOrKeyId)
+  // A revoked key stays revoked; changing its expiry would only suggest otherwise.
+  if (key.revokedAt !== undefined)
+    throw new StoreError(`key "${key.name}" is revoked`, 'create a new key instead')
   if (expiresAt !== undefined && (!Number.isFinite(expiresAt) || expiresAt <= Date.now())) {
     throw new ValidationError(['keys.expires: must be a date in the future'])
   }
@@ -258,6 +261,8 @@ export function setApiKeyRateLimit(
   limit: { perMinute: number; burst: number } | undefined,
 ): ApiKey {
   const key = getApiKey(db, nameOrKeyId)
+  if (key.revokedAt !== undefined)
+    throw new StoreError(`key "${key.name}" is revoked`, 'create a new key instead')
   if (
     limit &&
     (!Number.isInteger(limit.perMinute) || limit.perMinute < 1 || limit.perMinute > 1_000_000)

@@ -20,6 +20,18 @@ export function listTrustedProxies(db: Store): TrustedProxy[] {
     .all() as TrustedProxy[]
 }
 
+/**
+ * What is wrong with trusting `cidr` beyond its syntax: a block of every address (/0) would let
+ * any client name its own client IP in X-Forwarded-For and walk past the allow-list.
+ */
+export function trustProblem(cidr: string): string | undefined {
+  if (!cidr.endsWith('/0')) return undefined
+  return (
+    `${cidr} trusts every address, so any client could choose its client IP with ` +
+    'X-Forwarded-For; trust only your load balancer (its address or subnet)'
+  )
+}
+
 /** Adds a trusted proxy CIDR. */
 export function addTrustedProxy(
   db: Store,
@@ -30,6 +42,8 @@ export function addTrustedProxy(
   const fixed = problems.map((p) => p.replace('allowList.cidr', 'trustedProxies.cidr'))
   if (cidr && listTrustedProxies(db).some((t) => t.cidr === cidr))
     fixed.push(`trustedProxies.cidr: ${cidr} is already trusted`)
+  const unsafe = cidr ? trustProblem(cidr) : undefined
+  if (unsafe) fixed.push(`trustedProxies.cidr: ${unsafe}`)
   if (fixed.length || !cidr) throw new ValidationError(fixed)
   return applyChange(
     db,

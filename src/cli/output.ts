@@ -1,4 +1,5 @@
 /** The one way commands print: plain lines, aligned tables and the two kinds of error. */
+import { InvalidArgumentError } from 'commander'
 import { StoreError, ValidationError } from '../../store/db.ts'
 import { redactText } from '../log/redact.ts'
 
@@ -34,13 +35,17 @@ export class UserError extends Error {
 
 /** Prints an error the way its kind asks and returns the exit code. */
 export function reportError(error: unknown): number {
-  // Problems are written by the validators, which never echo a secret value.
   // Problems come from the validators, which never echo a secret value.
   if (error instanceof ValidationError) {
     warn(
       'error: the input has problems; nothing was written:',
       ...error.problems.map((p) => `  ${p}`),
     )
+    return 1
+  }
+  // A value parsed inside an action (like `key limit`'s RATE) fails as an option would.
+  if (error instanceof InvalidArgumentError) {
+    warn(`error: ${redactText(error.message)}`)
     return 1
   }
   if (error instanceof StoreError || error instanceof UserError) {

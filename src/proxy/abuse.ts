@@ -56,9 +56,10 @@ export class Lockout {
 
   constructor(private settings: LockoutSettings) {}
 
-  /** Applies new settings (kept counts stay). */
+  /** Applies new settings (kept counts stay; turning the lockout off, 0, lifts every lockout). */
   configure(settings: LockoutSettings): void {
     this.settings = settings
+    if (settings.threshold === 0) this.byIp.clear()
   }
 
   /** Throws 429 when `clientIp` is locked out. */

@@ -68,9 +68,18 @@ export const jiraAlignDenyRules: readonly string[] = [
   'deny DELETE /rest/api/2/customFields',
   'deny POST /rest/api/2/project',
   'deny PUT,DELETE /rest/api/2/project/{projectKey}',
+  // Per-project schemes and the project's life cycle (archive, restore), found in review (#4).
+  'deny POST,PUT,DELETE /rest/api/2/project/{projectKey}/permissionscheme/**',
+  'deny POST,PUT,DELETE /rest/api/2/project/{projectKey}/notificationscheme/**',
+  'deny POST,PUT,DELETE /rest/api/2/project/{projectKey}/issuesecuritylevelscheme/**',
+  'deny * /rest/api/2/project/{projectKey}/archive/**',
+  'deny * /rest/api/2/project/{projectKey}/restore/**',
+  // Instance-wide configuration: e-mail templates and time tracking (#4).
+  'deny * /rest/api/2/email-templates/**',
+  'deny POST,PUT,DELETE /rest/api/2/configuration/**',
   // The service account's own password, e-mail address and preferences (#7).
   'deny POST,PUT,DELETE /rest/api/2/myself/**',
-  'deny PUT,DELETE /rest/api/2/mypreferences',
+  'deny POST,PUT,DELETE /rest/api/2/mypreferences/**',
   // Catalogues every project shares: issue types, priorities, resolutions, categories (#7).
   'deny POST,PUT,DELETE /rest/api/2/issuetype/**',
   'deny POST,PUT,DELETE /rest/api/2/priority/**',
@@ -143,11 +152,19 @@ function patternProblem(pattern: string): string | undefined {
 /** Judges `/rest/api/latest/...` as `/rest/api/2/...`. */
 export function policyPath(path: string): string {
   // Jersey (Jira's REST layer) serves `/x/` as `/x`, so a trailing slash is judged without it.
-  const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path
+  let trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path
+  // Atlassian's REST layer takes `/group.json` as `/group` asking for JSON: judge it so.
+  while (mediaSuffix.test(trimmed)) trimmed = trimmed.replace(mediaSuffix, '')
   return trimmed.startsWith('/rest/api/latest/') || trimmed === '/rest/api/latest'
     ? `/rest/api/2${trimmed.slice('/rest/api/latest'.length)}`
     : trimmed
 }
+
+/**
+ * File-type suffixes Atlassian's REST layer strips from the last segment (turning them into an
+ * Accept header) before it routes; any letter case, to be safe.
+ */
+const mediaSuffix = /(?<=[^/])\.(?:json|xml|txt|html?|atom)$/i
 
 type Matcher = (path: string) => boolean
 

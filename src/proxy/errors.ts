@@ -18,6 +18,7 @@ export type Reason =
   | 'too_busy'
   | 'body_too_large'
   | 'credential_in_query'
+  | 'credential_in_path'
   | 'form_body'
   | 'credential_missing'
   | 'upstream_unreachable'

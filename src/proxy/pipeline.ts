@@ -13,7 +13,7 @@ import { checkPath } from './path-check.ts'
 import { newContext, type RequestContext } from './request-context.ts'
 import { credentialRejection, prepareResponse } from './response.ts'
 import { matchRoute } from './route.ts'
-import { checkBodyType, checkQuery } from './seraph-params.ts'
+import { checkBodyType, checkPathForKey, checkQuery } from './seraph-params.ts'
 import { isAnonymous, type KeyRuntime, type RouteRuntime, type Snapshot } from './snapshot.ts'
 
 /** What the pipeline needs from the server around it. */
@@ -115,6 +115,7 @@ export async function handleRequest(
     ctx.rest = ctx.path.slice(route.basePath.length)
 
     checkPath(ctx.rest)
+    checkPathForKey(ctx.rest)
     checkQuery(ctx.query)
     checkBodyType(req.headers.get('content-type'))
 

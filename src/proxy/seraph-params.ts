@@ -3,12 +3,14 @@
  * parameters, which Tomcat reads from the query string and from form bodies, after decoding
  * their names. A client must not log in to Jira as anyone through japroxy (nor run up failed
  * logins that lock an account), so requests that could carry them are refused, and so are
- * query strings holding something shaped like a japroxy key (it would be forwarded and logged).
+ * query strings and paths holding something shaped like a japroxy key (it would be forwarded and
+ * logged by Jira).
  */
 import { ProxyError } from './errors.ts'
 
 const seraphParam = /(?:^|[?&;])\s*os_(?:username|password|authType|destination|cookie)\s*=/i
 const keyShape = /jpx_[a-z0-9]{10}_/i
+const formType = /(?:^|,)\s*application\/x-www-form-urlencoded/i
 
 /** Whether a query string (with its `?`) names a Seraph login parameter or holds a key. */
 export function queryCarriesCredentials(query: string): boolean {
@@ -37,12 +39,20 @@ export function checkQuery(query: string): void {
   }
 }
 
+/** Refuses a path holding something shaped like a japroxy key (400): Jira would log it. */
+export function checkPathForKey(path: string): void {
+  if (keyShape.test(path)) {
+    throw new ProxyError(400, 'Credentials do not belong in the path.', 'credential_in_path')
+  }
+}
+
 /**
  * Refuses form-encoded bodies (415): Tomcat would read their fields as parameters, Seraph's
  * among them, and Jira's REST API takes JSON (attachments are multipart). Changes nothing.
  */
 export function checkBodyType(contentType: string | null): void {
-  if (contentType !== null && /^\s*application\/x-www-form-urlencoded/i.test(contentType)) {
+  // Repeated Content-Type headers arrive joined by commas: any one of them counts.
+  if (contentType !== null && formType.test(contentType)) {
     throw new ProxyError(415, 'Form-encoded bodies are not accepted; send JSON.', 'form_body')
   }
 }

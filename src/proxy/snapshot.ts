@@ -43,6 +43,8 @@ export interface RouteRuntime {
   anonymous: ReadonlyMap<string, ReadonlySet<string>>
   policy: CompiledPolicy
   allowList: AllowMatcher
+  /** Whether an entry is a /0 (every IPv4 or IPv6 address), which the startup line warns of. */
+  allowsEveryone: boolean
   /** The `Authorization` value to inject, or undefined when no credential is set. */
   credential: string | undefined
   /** Why the credential breaker is tripped, or undefined when it is not. */
@@ -172,6 +174,7 @@ function readSnapshot(db: Store, masterKey: MasterKey): Omit<Snapshot, 'keysByHa
       anonymous: compileAnonymous(route.anonymousPaths),
       policy: compilePolicy(route.policy),
       allowList: compileAllowList(sources),
+      allowsEveryone: sources.some((source) => source.cidr.endsWith('/0')),
       credential: credentials.get(route.id),
       breaker: breakers.get(route.id),
     }
@@ -214,6 +217,12 @@ function snapshotWarnings(routes: readonly RouteRuntime[]): string[] {
   if (routes.length === 0)
     warnings.push('no routes: every request gets 404 (add one with `japroxy route add`)')
   for (const route of routes) {
+    if (route.allowsEveryone) {
+      warnings.push(
+        `route ${route.name}: the allow-list lets every address in (a /0 entry); the API key is ` +
+          'the only check left (japroxy allow list)',
+      )
+    }
     if (route.allowList.size === 0) {
       warnings.push(
         `route ${route.name}: the allow-list is empty, so nobody gets in (japroxy allow add)`,

@@ -190,10 +190,33 @@ describe('key', () => {
     expect(run(['key', 'list']).stdout).not.toContain('other')
   })
 
-  test('revoke marks it revoked', () => {
+  test('limit with a rate that is not one says so, exits 1 and writes nothing', () => {
+    const before = auditCount()
+    for (const [rate, message] of [
+      ['0/min', 'error: a rate must be at least 1/min'],
+      ['abc', 'error: "abc" is not a rate (like 600/min, 10/s or 5000/h)'],
+    ]) {
+      const result = run(['key', 'limit', 'align', rate!])
+      expect(result.code).toBe(1)
+      expect(result.stderr).toBe(`${message}\n`)
+    }
+    expect(auditCount()).toBe(before)
+  })
+
+  test('revoke marks it revoked; a revoked key takes no new expiry or limit', () => {
     expect(run(['key', 'revoke', 'align']).stdout).toMatch(/^revoked key align/)
     expect(run(['key', 'list']).stdout).toMatch(/align .*revoked/)
     expect(run(['key', 'revoke', 'align']).code).toBe(1)
+    const before = auditCount()
+    for (const args of [
+      ['key', 'expire', 'align', 'never'],
+      ['key', 'limit', 'align', '10/min'],
+    ]) {
+      const result = run(args)
+      expect(result.code).toBe(1)
+      expect(result.stderr).toContain('error: key "align" is revoked')
+    }
+    expect(auditCount()).toBe(before)
   })
 })
 
@@ -203,6 +226,24 @@ describe('allow', () => {
     expect(result.code).toBe(1)
     expect(result.stderr).toContain('did you mean 10.0.0.0/8')
     expect(run(['allow', 'list']).stdout).toContain('the allow-list is empty')
+  })
+
+  test('a /0 entry is added with a warning that the key is then the only check', () => {
+    const result = run(['allow', 'add', '0.0.0.0/0', '--route', 'prod'])
+    expect(result.code).toBe(0)
+    expect(result.stderr).toContain('warning: 0.0.0.0/0 lets every address in')
+    expect(result.stderr).toContain('japroxy allow remove 0.0.0.0/0 --route prod')
+    expect(run(['allow', 'remove', '0.0.0.0/0', '--route', 'prod']).code).toBe(0)
+  })
+
+  test('trusting every address is refused, since X-Forwarded-For would then decide', () => {
+    const before = auditCount()
+    for (const cidr of ['0.0.0.0/0', '::/0']) {
+      const result = run(['trusted', 'add', cidr])
+      expect(result.code).toBe(1)
+      expect(result.stderr).toContain(`trustedProxies.cidr: ${cidr} trusts every address`)
+    }
+    expect(auditCount()).toBe(before)
   })
 
   test('add IPv4 and IPv6, global and per route, then remove', () => {

@@ -45,6 +45,14 @@ describe('failed-key lockout', () => {
     expect(locked.headers.get('x-ratelimit-remaining')).toBe('0')
     expect(s.jira.received).toHaveLength(0)
     expect(s.proxy.lockout.lockouts).toBe(1)
+
+    // Turning the lockout off (threshold 0) lifts the lockout at once, not after its duration.
+    writeSetting(s.db, 'test', 'lockout.threshold', '0')
+    expect(s.proxy.reload(true)).toBe(true)
+    const lifted = await s.get('/jira-prod/rest/api/2/myself', {
+      headers: { authorization: basic('wrong-after-off') },
+    })
+    expect(lifted.status).toBe(401)
   })
 
   test('a valid key still gets in from a locked-out address (shared egress)', async () => {

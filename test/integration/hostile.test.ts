@@ -356,17 +356,48 @@ describe('regressions from the first review', () => {
     expect(stack.jira.received).toHaveLength(0)
   })
 
-  test('form-encoded bodies get 415 and never reach Jira', async () => {
+  test('form-encoded bodies get 415 and never reach Jira, also behind a second Content-Type', async () => {
     stack.jira.clearReceived()
     const body = 'os_username=admin&os_password=guess'
-    const head = [
-      'POST /jira-prod/rest/api/2/search HTTP/1.1',
-      'Host: 127.0.0.1',
-      auth,
-      'Content-Type: Application/X-WWW-Form-Urlencoded; charset=utf-8',
-      `Content-Length: ${body.length}`,
-    ].join('\r\n')
-    expect((await rawRequest(stack.proxy.port, head, body)).status).toBe(415)
+    for (const types of [
+      ['Content-Type: Application/X-WWW-Form-Urlencoded; charset=utf-8'],
+      ['Content-Type: application/json', 'Content-Type: application/x-www-form-urlencoded'],
+    ]) {
+      const head = [
+        'POST /jira-prod/rest/api/2/search HTTP/1.1',
+        'Host: 127.0.0.1',
+        auth,
+        ...types,
+        `Content-Length: ${body.length}`,
+      ].join('\r\n')
+      expect((await rawRequest(stack.proxy.port, head, body)).status).toBe(415)
+    }
+    expect(stack.jira.received).toHaveLength(0)
+  })
+
+  test('an API key in the path gets 400 and never reaches Jira (its access log keeps paths)', async () => {
+    stack.jira.clearReceived()
+    for (const path of [
+      `/rest/api/2/issue/${stack.apiKey}`,
+      '/rest/api/2/issue/JPX_abcdefghij_x',
+    ]) {
+      const response = await rawRequest(stack.proxy.port, getHead(`/jira-prod${path}`, auth))
+      expect(response.status).toBe(400)
+      expect(response.body).toContain('Credentials do not belong in the path.')
+    }
+    expect(stack.jira.received).toHaveLength(0)
+  })
+
+  test('a file-type suffix does not get past a deny rule (Atlassian REST strips it)', async () => {
+    stack.jira.clearReceived()
+    for (const path of [
+      '/rest/api/2/group.json',
+      '/rest/api/2/user.xml',
+      '/rest/api/2/myself.JSON',
+    ]) {
+      const head = [`PUT /jira-prod${path} HTTP/1.1`, 'Host: 127.0.0.1', auth, 'Content-Length: 0']
+      expect((await rawRequest(stack.proxy.port, head.join('\r\n'))).status).toBe(403)
+    }
     expect(stack.jira.received).toHaveLength(0)
   })
 

@@ -104,7 +104,10 @@ export async function startServe(
   binary?: string,
 ): Promise<ServeProcess> {
   const command = binary ? [binary] : [process.execPath, join(root, 'src/main.ts')]
-  const [port, adminPort] = [unusedPort(), unusedPort()]
+  const port = unusedPort()
+  // The kernel may hand the same free port out twice in a row: the two must differ.
+  let adminPort = unusedPort()
+  while (adminPort === port) adminPort = unusedPort()
   const listen = ['--listen', `127.0.0.1:${port}`, '--admin-listen', `127.0.0.1:${adminPort}`]
   const child = Bun.spawn(
     [...command, 'serve', '--db', store.dbPath, '--master-key', store.keyPath, ...listen, ...args],
@@ -130,12 +133,19 @@ export async function startServe(
   }
   const adminUrl = `http://127.0.0.1:${adminPort}`
   // The startup line is at info level; wait for the admin listener so any level works.
-  await within(10_000, () =>
-    fetch(`${adminUrl}/healthz`).then(
-      (r) => r.ok,
-      () => false,
-    ),
-  )
+  try {
+    await within(10_000, () =>
+      fetch(`${adminUrl}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    )
+  } catch (error) {
+    // Never leave a serve (or its workers, which follow it) running behind a failed start.
+    child.kill('SIGTERM')
+    await child.exited
+    throw new Error(`serve did not come up: ${(error as Error).message}; it printed:\n${sink.raw}`)
+  }
   const url = `http://127.0.0.1:${port}`
   return { child, lines: sink.lines, text: () => sink.raw, waitFor, url, adminUrl }
 }

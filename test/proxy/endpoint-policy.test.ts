@@ -22,6 +22,9 @@ describe('the jira-align profile', () => {
     ['POST', '/rest/api/latest/issue/DEMO-1/attachments'],
     ['PUT', '/rest/agile/1.0/issue/rank'],
     ['GET', '/rest/agile/1.0/sprint/2/issue'],
+    ['GET', '/rest/api/2/issue/DEMO-1.json'],
+    ['GET', '/rest/api/2/project/ABC/permissionscheme'],
+    ['GET', '/rest/api/2/configuration'],
   ])('allows %s %s', (method, path) => {
     expect(align.decide(method, path).isAllowed).toBe(true)
   })
@@ -57,6 +60,22 @@ describe('the jira-align profile', () => {
     ['PUT', '/rest/api/2/mypreferences/'],
     ['POST', '/rest/api/2/issueLinkType'],
     ['DELETE', '/rest/api/2/issueLinkType/10000'],
+    // Found in review: per-project schemes, archiving, deeper preferences, media suffixes.
+    ['PUT', '/rest/api/2/project/ABC/permissionscheme'],
+    ['PUT', '/rest/api/2/project/ABC/notificationscheme'],
+    ['PUT', '/rest/api/2/project/ABC/archive'],
+    ['PUT', '/rest/api/2/project/ABC/restore'],
+    ['PUT', '/rest/api/2/mypreferences/locale'],
+    ['POST', '/rest/api/2/email-templates'],
+    ['PUT', '/rest/api/2/configuration/timetracking'],
+    ['GET', '/rest/api/2/group.json'],
+    ['POST', '/rest/api/2/user.json'],
+    ['POST', '/rest/api/2/reindex.xml'],
+    ['POST', '/rest/api/2/field.JSON'],
+    ['GET', '/rest/api/2/application-properties.json'],
+    ['PUT', '/rest/api/2/myself.json'],
+    ['PUT', '/rest/api/2/myself.json.json'],
+    ['GET', '/rest/api/2/group.htm/'],
   ])('denies %s %s', (method, path) => {
     expect(align.decide(method, path).isAllowed).toBe(false)
   })

@@ -52,7 +52,7 @@ describe('Routes screen', () => {
         Upstream CA file  (none)
         Header timeout    60000ms
         Anonymous paths   GET /rest/api/2/serverInfo
-        Endpoint profile  jira-align (35 built-in rules)
+        Endpoint profile  jira-align (42 built-in rules)
         Endpoint rules    (none)
         Link rewriting    on (no public URL yet)
       ↑↓ select route · Enter edit · x explain METHOD PATH

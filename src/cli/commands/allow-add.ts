@@ -2,7 +2,7 @@
 import type { Command } from 'commander'
 import { addAllowEntry } from '../../../store/allow-list.ts'
 import { actor, type GlobalOptions, openForCommand } from '../context.ts'
-import { say } from '../output.ts'
+import { say, warn } from '../output.ts'
 import { run } from '../run.ts'
 
 /** Registers `allow add`. */
@@ -25,6 +25,13 @@ export function register(allow: Command): void {
           `allowed ${entry.cidr} on ${entry.route ? `route ${entry.route}` : 'every route'}` +
             ` (id ${entry.id})`,
         )
+        if (entry.cidr.endsWith('/0')) {
+          warn(
+            `warning: ${entry.cidr} lets every address in; the API key is the only check left.`,
+            `  Jira Align's egress addresses are listed in its documentation; remove this with: ` +
+              `japroxy allow remove ${entry.cidr}${entry.route ? ` --route ${entry.route}` : ''}`,
+          )
+        }
       }),
     )
 }

@@ -176,9 +176,17 @@ async function runStandIn(options: DemoOptions): Promise<void> {
     '  user      jira-svc',
     `  password  ${password}   (a throwaway for this run only)`,
     '',
-    'Set japroxy up against it:',
-    `  japroxy route add demo --base-path /jira --upstream ${jira.url}`,
+    'Set japroxy up against it, in another terminal (from a clone, `npm run build` first and',
+    'use dist/japroxy for japroxy):',
+    '  export JAPROXY_DB=$PWD/japroxy-try.db',
+    '  japroxy init',
+    `  japroxy route add demo --base-path /jira --upstream ${jira.url} \\`,
+    '      --public-url http://127.0.0.1:8443',
     `  printf '%s' '${password}' | japroxy credential set demo --user jira-svc`,
+    '  japroxy allow add 127.0.0.1',
+    '  japroxy key create align --route demo        # prints the API key once',
+    '  japroxy serve --listen 127.0.0.1:8443',
+    '  curl -u align:API_KEY http://127.0.0.1:8443/jira/rest/api/2/myself',
   )
   const stop = async () => {
     await jira.stop()
