@@ -6,7 +6,7 @@
 import { Database } from 'bun:sqlite'
 import { afterEach, describe, expect, test } from 'bun:test'
 import { join } from 'node:path'
-import { removeAllowEntry } from '../../store/allow-list.ts'
+import { addAllowEntry, removeAllowEntry } from '../../store/allow-list.ts'
 import { writeSetting } from '../../store/settings.ts'
 import { basic, unusedPort, within } from '../support/stack.ts'
 import { type PreparedStore, prepareStore, type ServeProcess, startServe } from './serve-process.ts'
@@ -60,6 +60,24 @@ describe('an empty allow-list', () => {
     ])
     const response = await fetch(`${serve.url}/jira-prod/rest/api/2/serverInfo`)
     expect(response.status).toBe(403)
+  })
+})
+
+describe('an allow-list of every address', () => {
+  test('serve warns at start and at every reload that the key is the only check left', async () => {
+    store = await prepareStore()
+    addAllowEntry(store.db, 'test', { cidr: '::/0', route: 'prod' })
+    serve = await startServe(store)
+    const warning =
+      'route prod: the allow-list lets every address in (a /0 entry); the API key is the only ' +
+      'check left (japroxy allow list)'
+    const line = serve.lines.find((l) => l.msg === 'japroxy listening')!
+    expect(line.warnings).toEqual([warning])
+    const warned = () => serve!.lines.filter((l) => l.level === 'warn' && l.msg === warning).length
+    const before = warned()
+    serve.child.kill('SIGHUP')
+    await serve.waitFor((l) => l.msg === 'settings reloaded')
+    await within(3000, () => warned() === before + 1)
   })
 })
 
