@@ -33,7 +33,9 @@ function judge(entries: readonly AllowEntry[], ip: string, route: string | undef
   }
 }
 
-/** Judges `ip` on every route (or the global list when there are none); a problem when not an IP. */
+/**
+ * Judges `ip` on every route (or the global list when there are none); a problem when not an IP.
+ */
 export function wouldGetIn(
   entries: readonly AllowEntry[],
   routes: readonly string[],

@@ -1,4 +1,6 @@
-/** The Allow-list screen's data and actions: list, add with live checks, remove, and the test box. */
+/**
+ * The Allow-list screen's data and actions: list, add with live checks, remove, and the test box.
+ */
 import { useState } from 'react'
 import {
   type AllowEntry,

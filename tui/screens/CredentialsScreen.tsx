@@ -1,4 +1,6 @@
-/** Credentials: each route's Jira credential, shown only as its kind, when and by whom it was set. */
+/**
+ * Credentials: each route's Jira credential, shown only as its kind, when and by whom it was set.
+ */
 import { Box, Text } from 'ink'
 import { ErrorBox } from '../components/ErrorBox.tsx'
 import { FormBox } from '../components/FormBox.tsx'
