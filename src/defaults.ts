@@ -28,6 +28,9 @@ export const reloadPollMs = 250
 export const recordFlushMs = 200
 export const recordBatchMax = 1000
 
+/** Request records written per turn of the event loop (a transaction each). */
+export const recordChunkRows = 256
+
 /** Request records waiting for the store beyond this many are dropped (and counted). */
 export const recordQueueMax = 20_000
 

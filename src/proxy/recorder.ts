@@ -7,7 +7,7 @@
 import type { Store } from '../../store/db.ts'
 import { touchApiKeys } from '../../store/keys.ts'
 import { insertRequestRecords, type RequestRecord } from '../../store/request-records.ts'
-import { recordBatchMax, recordFlushMs, recordQueueMax } from '../defaults.ts'
+import { recordBatchMax, recordChunkRows, recordFlushMs, recordQueueMax } from '../defaults.ts'
 import { errorText, type Logger } from '../log/logger.ts'
 import { loggablePath, type RequestOutcome } from '../log/request-line.ts'
 import type { RequestContext } from './request-context.ts'
@@ -42,6 +42,7 @@ export class Recorder {
   private queue: RequestRecord[] = []
   private lastUsed = new Map<string, number>()
   private timer: ReturnType<typeof setInterval> | undefined
+  private isDraining = false
   /** Records dropped because the queue was full or the store refused a batch. */
   dropped = 0
   written = 0
@@ -53,7 +54,7 @@ export class Recorder {
 
   /** Starts the flush timer. */
   start(): void {
-    this.timer = setInterval(() => this.flush(), recordFlushMs)
+    this.timer = setInterval(() => this.drain(), recordFlushMs)
   }
 
   /** Queues one record; drops it (and counts) when the queue is full. */
@@ -64,15 +65,38 @@ export class Recorder {
     }
     this.queue.push(record)
     if (record.keyId && record.auth === 'ok') this.lastUsed.set(record.keyId, record.ts)
-    if (this.queue.length >= recordBatchMax) this.flush()
+    if (this.queue.length >= recordBatchMax) this.drain()
   }
 
-  /** Writes what is queued in one transaction. */
+  /** Writes everything queued now (at stop, and for tests that read the store). */
   flush(): void {
-    if (this.queue.length === 0) return
-    const batch = this.queue
+    while (this.queue.length > 0) this.writeChunk(this.queue.length)
+  }
+
+  /**
+   * Writes the queue a chunk per turn of the event loop, so that requests arriving meanwhile
+   * wait for one chunk, not for the whole batch (bench/NOTES.md: the p99 at 50 connections).
+   */
+  private drain(): void {
+    if (this.isDraining) return
+    this.isDraining = true
+    this.drainStep()
+  }
+
+  private readonly drainStep = (): void => {
+    if (this.queue.length === 0) {
+      this.isDraining = false
+      return
+    }
+    this.writeChunk(recordChunkRows)
+    setImmediate(this.drainStep)
+  }
+
+  /** Writes up to `rows` records and the keys' last-used times in one transaction. */
+  private writeChunk(rows: number): void {
+    const batch = this.queue.length <= rows ? this.queue : this.queue.splice(0, rows)
+    if (batch === this.queue) this.queue = []
     const lastUsed = this.lastUsed
-    this.queue = []
     this.lastUsed = new Map()
     try {
       this.db.transaction(() => {
