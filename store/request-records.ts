@@ -100,17 +100,30 @@ export function requestRecordsAfter(db: Store, afterId: number, limit = 500): Re
   return rows.map(clean)
 }
 
-/** Deletes records older than `beforeTs` and beyond the newest `keep`; returns how many went. */
-export function pruneRequestRecords(db: Store, beforeTs: number, keep: number): number {
-  const byAge = db.query('DELETE FROM request_records WHERE ts < ?').run(beforeTs).changes
+/**
+ * The highest record id that retention lets go: every record older than `beforeTs`, and every
+ * record beyond the newest `keep`. 0 when nothing goes. Ids grow with time, so the records to
+ * delete are those up to this id (both lookups use an index).
+ */
+export function pruneBoundary(db: Store, beforeTs: number, keep: number): number {
+  const oldest = db
+    .query('SELECT id FROM request_records WHERE ts < ? ORDER BY ts DESC LIMIT 1')
+    .get(beforeTs) as { id: number } | null
   const newest = db.query('SELECT max(id) AS id FROM request_records').get() as {
     id: number | null
   }
-  const byCount =
-    newest.id === null
-      ? 0
-      : db.query('DELETE FROM request_records WHERE id <= ?').run(newest.id - keep).changes
-  return byAge + byCount
+  const beyondCount = newest.id === null ? 0 : newest.id - keep
+  return Math.max(oldest?.id ?? 0, beyondCount, 0)
+}
+
+/** Deletes up to `limit` records with ids up to `lastId`, oldest first; returns how many. */
+export function deleteRecordsUpTo(db: Store, lastId: number, limit: number): number {
+  return db
+    .query(
+      `DELETE FROM request_records WHERE id IN
+        (SELECT id FROM request_records WHERE id <= ? ORDER BY id LIMIT ?)`,
+    )
+    .run(lastId, limit).changes
 }
 
 /** Request counts of one route in one time bucket. */
