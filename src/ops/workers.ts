@@ -73,16 +73,13 @@ export function startWorkers(options: PoolOptions): WorkerPool {
     const now = Date.now()
     crashes.push(now)
     while (crashes.length > 0 && crashes[0]! < now - crashWindowMs) crashes.shift()
-    logger.log('error', 'worker exited; starting another', {
-      worker: slot.worker,
-      exitCode: code,
-      signal,
-    })
+    const fields = { worker: slot.worker, exitCode: code, signal }
     if (crashes.length >= crashLimit) {
-      const why = `workers exited ${crashes.length} times within ${crashWindowMs / 1000} s`
-      options.onGiveUp(why)
+      logger.log('error', 'worker exited', fields)
+      options.onGiveUp(`workers exited ${crashes.length} times within ${crashWindowMs / 1000} s`)
       return
     }
+    logger.log('error', 'worker exited; starting another', fields)
     slot.restart = setTimeout(() => spawn(slot), restartDelayMs)
   }
   const spawn = (slot: Slot) => {

@@ -5,7 +5,7 @@
  * its primary.
  */
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
 import { revokeApiKey } from '../../store/keys.ts'
 import { rawRequest } from '../support/raw-http.ts'
@@ -151,6 +151,20 @@ describe('serve --workers', () => {
     serve!.child.kill('SIGKILL')
     await serve!.child.exited
     await within(3000, () => pids.every((pid) => !isAlive(pid)))
+  }, 30_000)
+
+  test('workers that keep dying stop the service with exit 1, for systemd to restart', async () => {
+    const [first] = await startWithWorkers(2)
+    // A replacement cannot start without the master key: each one exits at once.
+    renameSync(store.keyPath, `${store.keyPath}.away`)
+    process.kill(first!, 'SIGKILL')
+    expect(await serve!.child.exited).toBe(1)
+    renameSync(`${store.keyPath}.away`, store.keyPath)
+    const gaveUp = await serve!.waitFor((l) => l.msg === 'workers keep exiting; japroxy stops')
+    expect(gaveUp.why).toBe('workers exited 5 times within 60 s')
+    const restarts = serve!.lines.filter((l) => l.msg === 'worker exited; starting another')
+    expect(restarts).toHaveLength(4)
+    expect(serve!.text()).toContain('master key file not found')
   }, 30_000)
 
   test('a bad --workers value says what to fix and serves nothing', () => {
