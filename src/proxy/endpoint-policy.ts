@@ -151,10 +151,15 @@ function patternProblem(pattern: string): string | undefined {
 
 /** Judges `/rest/api/latest/...` as `/rest/api/2/...`. */
 export function policyPath(path: string): string {
-  // Jersey (Jira's REST layer) serves `/x/` as `/x`, so a trailing slash is judged without it.
-  let trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path
-  // Atlassian's REST layer takes `/group.json` as `/group` asking for JSON: judge it so.
-  while (mediaSuffix.test(trimmed)) trimmed = trimmed.replace(mediaSuffix, '')
+  // Jersey (Jira's REST layer) serves `/x/` as `/x`, so a trailing slash is judged without it;
+  // Atlassian's REST layer takes `/group.json` as `/group` asking for JSON (and `/x/.json` as
+  // `/x/`, so as `/x`): judge them so, until neither applies.
+  let trimmed = path
+  for (;;) {
+    if (trimmed.length > 1 && trimmed.endsWith('/')) trimmed = trimmed.slice(0, -1)
+    else if (mediaSuffix.test(trimmed)) trimmed = trimmed.replace(mediaSuffix, '')
+    else break
+  }
   return trimmed.startsWith('/rest/api/latest/') || trimmed === '/rest/api/latest'
     ? `/rest/api/2${trimmed.slice('/rest/api/latest'.length)}`
     : trimmed
@@ -164,7 +169,7 @@ export function policyPath(path: string): string {
  * File-type suffixes Atlassian's REST layer strips from the last segment (turning them into an
  * Accept header) before it routes; any letter case, to be safe.
  */
-const mediaSuffix = /(?<=[^/])\.(?:json|xml|txt|html?|atom)$/i
+const mediaSuffix = /\.(?:json|xml|txt|html?|atom)$/i
 
 type Matcher = (path: string) => boolean
 

@@ -19,6 +19,7 @@ export type Reason =
   | 'body_too_large'
   | 'credential_in_query'
   | 'credential_in_path'
+  | 'method_override'
   | 'form_body'
   | 'credential_missing'
   | 'upstream_unreachable'

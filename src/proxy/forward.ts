@@ -11,6 +11,18 @@ import type { RouteRuntime } from './snapshot.ts'
 /** Client fields that never go upstream: hop-by-hop (RFC 9110 §7.6.1) and `clientOnly`. */
 const neverForwarded: ReadonlySet<string> = new Set([...hopByHop, ...clientOnly])
 
+/**
+ * Fields a `Connection` header may not remove: they describe the message itself, and japroxy
+ * judged the body by them (a form type would otherwise vanish after the 415 check). RFC 9110
+ * §7.6.1 makes naming them a sender error, which an intermediary may ignore.
+ */
+const messageFields: ReadonlySet<string> = new Set([
+  'content-type',
+  'content-length',
+  'content-encoding',
+  'transfer-encoding',
+])
+
 /** The names to remove: one pass over the client's fields, plus those its `Connection` names. */
 function doomedNames(headers: Headers): string[] {
   const doomed: string[] = []
@@ -21,7 +33,7 @@ function doomedNames(headers: Headers): string[] {
   if (named) {
     for (const token of named.split(',')) {
       const name = token.trim().toLowerCase()
-      if (name) doomed.push(name)
+      if (name && !messageFields.has(name)) doomed.push(name)
     }
   }
   return doomed

@@ -28,8 +28,14 @@ export function queryCarriesCredentials(query: string): boolean {
   return seraphParam.test(decoded) || keyShape.test(decoded)
 }
 
-/** Refuses a query string that carries credentials (400). Changes nothing. */
+// Jersey's method-override filter reads `_method`; the policy judged the real method.
+const methodOverride = /(?:^|[?&;])\s*(?:_|%5f)method\s*=/i
+
+/** Refuses a query string that carries credentials or a method override (400). */
 export function checkQuery(query: string): void {
+  if (query !== '' && methodOverride.test(query)) {
+    throw new ProxyError(400, 'Method overrides are not accepted.', 'method_override')
+  }
   if (query !== '' && queryCarriesCredentials(query)) {
     throw new ProxyError(
       400,

@@ -195,8 +195,9 @@ describe('key', () => {
     for (const [rate, message] of [
       ['0/min', 'error: a rate must be at least 1/min'],
       ['abc', 'error: "abc" is not a rate (like 600/min, 10/s or 5000/h)'],
+      ['60/min --burst 0x10', 'error: --burst "0x10" is not a whole number (like 60)'],
     ]) {
-      const result = run(['key', 'limit', 'align', rate!])
+      const result = run(['key', 'limit', 'align', ...rate!.split(' ')])
       expect(result.code).toBe(1)
       expect(result.stderr).toBe(`${message}\n`)
     }

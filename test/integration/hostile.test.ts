@@ -375,6 +375,34 @@ describe('regressions from the first review', () => {
     expect(stack.jira.received).toHaveLength(0)
   })
 
+  test('a method override in the query gets 400 and never reaches Jira', async () => {
+    stack.jira.clearReceived()
+    for (const query of ['_method=DELETE', 'a=1&%5Fmethod=DELETE', 'x=1;_METHOD=PUT']) {
+      const head = getHead(`/jira-prod/rest/api/2/issue/DEMO-1?${query}`, auth)
+      const response = await rawRequest(stack.proxy.port, head)
+      expect(response.status).toBe(400)
+      expect(response.body).toContain('Method overrides are not accepted.')
+    }
+    expect(stack.jira.received).toHaveLength(0)
+  })
+
+  test('Connection cannot take away the body type after the form check', async () => {
+    stack.jira.clearReceived()
+    const body = '{"jql":"project = DEMO"}'
+    const head = [
+      'POST /jira-prod/rest/api/2/search HTTP/1.1',
+      'Host: 127.0.0.1',
+      auth,
+      'Connection: content-type, content-length',
+      'Content-Type: application/json',
+      `Content-Length: ${body.length}`,
+    ].join('\r\n')
+    expect((await rawRequest(stack.proxy.port, head, body)).status).toBe(200)
+    const received = stack.jira.received.at(-1)!
+    const type = received.headers.find(([name]) => name === 'content-type')
+    expect(type?.[1]).toBe('application/json')
+  })
+
   test('an API key in the path gets 400 and never reaches Jira (its access log keeps paths)', async () => {
     stack.jira.clearReceived()
     for (const path of [

@@ -76,6 +76,14 @@ describe('the jira-align profile', () => {
     ['PUT', '/rest/api/2/myself.json'],
     ['PUT', '/rest/api/2/myself.json.json'],
     ['GET', '/rest/api/2/group.htm/'],
+    // The suffix as a segment of its own: Atlassian REST turns `/x/.json` into `/x/` (review).
+    ['POST', '/rest/api/2/project/.json'],
+    ['PUT', '/rest/api/2/project/DEMO/.html'],
+    ['DELETE', '/rest/api/2/project/DEMO/.json'],
+    ['DELETE', '/rest/api/latest/project/DEMO/.txt'],
+    ['POST', '/rest/api/2/field/.json'],
+    ['DELETE', '/rest/api/2/customFields/.xml/'],
+    ['PUT', '/rest/api/2/mypreferences/.json.xml'],
   ])('denies %s %s', (method, path) => {
     expect(align.decide(method, path).isAllowed).toBe(false)
   })
@@ -93,6 +101,8 @@ describe('custom rules', () => {
       source: 'custom',
     })
     expect(policy.decide('DELETE', '/rest/api/2/issue/DEMO-1/comment/1').isAllowed).toBe(true)
+    expect(policy.decide('DELETE', '/rest/api/2/issue/DEMO-1/.json').isAllowed).toBe(false)
+    expect(policy.decide('DELETE', '/rest/api/2/issue/DEMO-1.xml').isAllowed).toBe(false)
   })
 
   test('a {param} matches exactly one non-empty segment; exact rules match only themselves', () => {

@@ -15,6 +15,13 @@ export function parseRate(text: string): number {
   return Math.round(perMinute)
 }
 
+/** Parses `--burst`: a plain whole number (no hex, exponent or sign). */
+function parseBurst(text: string): number {
+  if (!/^\d{1,7}$/.test(text.trim()))
+    throw new InvalidArgumentError(`--burst "${text}" is not a whole number (like 60)`)
+  return Number(text.trim())
+}
+
 /** Registers `key limit`. */
 export function register(key: Command): void {
   key
@@ -33,7 +40,8 @@ export function register(key: Command): void {
           return say(`key ${name} has no rate limit`)
         }
         const perMinute = parseRate(rate)
-        const burst = options.burst === undefined ? Math.min(perMinute, 100) : Number(options.burst)
+        const burst =
+          options.burst === undefined ? Math.min(perMinute, 100) : parseBurst(options.burst)
         setApiKeyRateLimit(db, actor('cli'), name, { perMinute, burst })
         say(`key ${name} limited to ${perMinute}/min, burst ${burst}`)
       }),
