@@ -12,6 +12,15 @@ export interface AllowEntry {
   createdAt: number
 }
 
+/**
+ * Whether a canonical CIDR covers a large part of the Internet: shorter than an IPv4 /8 or an
+ * IPv6 /32 (the size of a whole provider's allocation). Two /1 blocks are as open as a /0.
+ */
+export function isVeryBroad(cidr: string): boolean {
+  const bits = Number(cidr.slice(cidr.lastIndexOf('/') + 1))
+  return cidr.includes(':') ? bits < 32 : bits < 8
+}
+
 /** Checks and normalises a CIDR; returns the canonical text or the problems. */
 export function normaliseCidr(text: string): { cidr?: string; problems: string[] } {
   const parsed = parseCidr(text)

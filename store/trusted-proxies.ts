@@ -2,7 +2,7 @@
  * Trusted proxies: peers whose `X-Forwarded-For` japroxy believes. Empty by default, so the
  * socket peer is the client IP.
  */
-import { normaliseCidr } from './allow-list.ts'
+import { isVeryBroad, normaliseCidr } from './allow-list.ts'
 import { applyChange, type Store, StoreError, ValidationError } from './db.ts'
 
 /** One trusted proxy entry. */
@@ -21,14 +21,15 @@ export function listTrustedProxies(db: Store): TrustedProxy[] {
 }
 
 /**
- * What is wrong with trusting `cidr` beyond its syntax: a block of every address (/0) would let
- * any client name its own client IP in X-Forwarded-For and walk past the allow-list.
+ * What is wrong with trusting `cidr` beyond its syntax: a block as wide as a large part of the
+ * Internet would let most clients name their own client IP in X-Forwarded-For and walk past the
+ * allow-list (two /1 blocks are as open as a /0).
  */
 export function trustProblem(cidr: string): string | undefined {
-  if (!cidr.endsWith('/0')) return undefined
+  if (!isVeryBroad(cidr)) return undefined
   return (
-    `${cidr} trusts every address, so any client could choose its client IP with ` +
-    'X-Forwarded-For; trust only your load balancer (its address or subnet)'
+    `${cidr} is wider than an IPv4 /8 or an IPv6 /32, so clients could choose their client IP ` +
+    'with X-Forwarded-For; trust only your load balancer (its address or subnet)'
   )
 }
 

@@ -4,7 +4,7 @@
  * a request keeps the snapshot it started with.
  */
 import { readFileSync } from 'node:fs'
-import { listAllowEntries } from '../../store/allow-list.ts'
+import { isVeryBroad, listAllowEntries } from '../../store/allow-list.ts'
 import { listBreakers } from '../../store/breakers.ts'
 import { unsealCredentials } from '../../store/credentials.ts'
 import { configVersion, type Store } from '../../store/db.ts'
@@ -43,7 +43,7 @@ export interface RouteRuntime {
   anonymous: ReadonlyMap<string, ReadonlySet<string>>
   policy: CompiledPolicy
   allowList: AllowMatcher
-  /** Whether an entry is a /0 (every IPv4 or IPv6 address), which the startup line warns of. */
+  /** Whether an entry is wider than an IPv4 /8 or IPv6 /32, which the startup line warns of. */
   allowsEveryone: boolean
   /** The `Authorization` value to inject, or undefined when no credential is set. */
   credential: string | undefined
@@ -174,7 +174,7 @@ function readSnapshot(db: Store, masterKey: MasterKey): Omit<Snapshot, 'keysByHa
       anonymous: compileAnonymous(route.anonymousPaths),
       policy: compilePolicy(route.policy),
       allowList: compileAllowList(sources),
-      allowsEveryone: sources.some((source) => source.cidr.endsWith('/0')),
+      allowsEveryone: sources.some((source) => isVeryBroad(source.cidr)),
       credential: credentials.get(route.id),
       breaker: breakers.get(route.id),
     }
@@ -219,8 +219,9 @@ function snapshotWarnings(routes: readonly RouteRuntime[]): string[] {
   for (const route of routes) {
     if (route.allowsEveryone) {
       warnings.push(
-        `route ${route.name}: the allow-list lets every address in (a /0 entry); the API key is ` +
-          'the only check left (japroxy allow list)',
+        `route ${route.name}: the allow-list lets a large part of the Internet in (an entry ` +
+          'wider than an IPv4 /8 or IPv6 /32); the API key is the only check left (japroxy allow ' +
+          'list)',
       )
     }
     if (route.allowList.size === 0) {

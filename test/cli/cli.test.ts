@@ -232,19 +232,28 @@ describe('allow', () => {
   test('a /0 entry is added with a warning that the key is then the only check', () => {
     const result = run(['allow', 'add', '0.0.0.0/0', '--route', 'prod'])
     expect(result.code).toBe(0)
-    expect(result.stderr).toContain('warning: 0.0.0.0/0 lets every address in')
+    expect(result.stderr).toContain('warning: 0.0.0.0/0 lets a large part of the Internet in')
     expect(result.stderr).toContain('japroxy allow remove 0.0.0.0/0 --route prod')
     expect(run(['allow', 'remove', '0.0.0.0/0', '--route', 'prod']).code).toBe(0)
   })
 
-  test('trusting every address is refused, since X-Forwarded-For would then decide', () => {
+  test('trusting a large part of the Internet is refused, since X-Forwarded-For would decide', () => {
     const before = auditCount()
-    for (const cidr of ['0.0.0.0/0', '::/0']) {
+    for (const cidr of ['0.0.0.0/0', '0.0.0.0/1', '128.0.0.0/1', '::/0', '8000::/1', '2000::/3']) {
       const result = run(['trusted', 'add', cidr])
       expect(result.code).toBe(1)
-      expect(result.stderr).toContain(`trustedProxies.cidr: ${cidr} trusts every address`)
+      expect(result.stderr).toContain(`trustedProxies.cidr: ${cidr} is wider than an IPv4 /8`)
     }
     expect(auditCount()).toBe(before)
+    expect(run(['trusted', 'add', '10.0.0.0/8']).code).toBe(0)
+    expect(run(['trusted', 'remove', '10.0.0.0/8']).code).toBe(0)
+  })
+
+  test('a /1 allow-list entry is warned of like a /0', () => {
+    const result = run(['allow', 'add', '128.0.0.0/1'])
+    expect(result.code).toBe(0)
+    expect(result.stderr).toContain('warning: 128.0.0.0/1 lets a large part of the Internet in')
+    expect(run(['allow', 'remove', '128.0.0.0/1']).code).toBe(0)
   })
 
   test('add IPv4 and IPv6, global and per route, then remove', () => {

@@ -63,14 +63,14 @@ describe('an empty allow-list', () => {
   })
 })
 
-describe('an allow-list of every address', () => {
+describe('an allow-list of a large part of the Internet', () => {
   test('serve warns at start and at every reload that the key is the only check left', async () => {
     store = await prepareStore()
-    addAllowEntry(store.db, 'test', { cidr: '::/0', route: 'prod' })
+    addAllowEntry(store.db, 'test', { cidr: '::/1', route: 'prod' })
     serve = await startServe(store)
     const warning =
-      'route prod: the allow-list lets every address in (a /0 entry); the API key is the only ' +
-      'check left (japroxy allow list)'
+      'route prod: the allow-list lets a large part of the Internet in (an entry wider than an ' +
+      'IPv4 /8 or IPv6 /32); the API key is the only check left (japroxy allow list)'
     const line = serve.lines.find((l) => l.msg === 'japroxy listening')!
     expect(line.warnings).toEqual([warning])
     const warned = () => serve!.lines.filter((l) => l.level === 'warn' && l.msg === warning).length

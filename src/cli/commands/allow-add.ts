@@ -1,6 +1,6 @@
 /** `japroxy allow add CIDR`: lets an address or block in, globally or for one route. */
 import type { Command } from 'commander'
-import { addAllowEntry } from '../../../store/allow-list.ts'
+import { addAllowEntry, isVeryBroad } from '../../../store/allow-list.ts'
 import { actor, type GlobalOptions, openForCommand } from '../context.ts'
 import { say, warn } from '../output.ts'
 import { run } from '../run.ts'
@@ -25,9 +25,10 @@ export function register(allow: Command): void {
           `allowed ${entry.cidr} on ${entry.route ? `route ${entry.route}` : 'every route'}` +
             ` (id ${entry.id})`,
         )
-        if (entry.cidr.endsWith('/0')) {
+        if (isVeryBroad(entry.cidr)) {
           warn(
-            `warning: ${entry.cidr} lets every address in; the API key is the only check left.`,
+            `warning: ${entry.cidr} lets a large part of the Internet in; the API key is the ` +
+              'only check left.',
             `  Jira Align's egress addresses are listed in its documentation; remove this with: ` +
               `japroxy allow remove ${entry.cidr}${entry.route ? ` --route ${entry.route}` : ''}`,
           )
