@@ -29,32 +29,15 @@ const sinkBufferChars = 64 * 1024
 const sinkFlushMs = 100
 
 /**
- * Below this many bytes one write(2) to a pipe is never interleaved with another process's
- * (POSIX PIPE_BUF on Linux), which keeps lines whole when workers share stdout.
- */
-export const pipeAtomicBytes = 4096
-
-/**
  * Writes lines to stdout, gathered in memory and written 64 KiB at a time, every 100 ms and at
  * exit. Bun's file writer alone made one write(2) for most lines, which cost more than building
- * them (bench/NOTES.md). With `isShared` (several `serve --workers` processes on one stdout)
- * each write holds whole lines and stays under `pipeAtomicBytes`.
+ * them (bench/NOTES.md). Workers of `serve --workers` write through the primary, which passes
+ * their output on in whole lines (src/ops/workers.ts), so this is the only writer of stdout.
  */
-export function stdoutSink(isShared = false): { write: LineSink; flush: () => void } {
+export function stdoutSink(): { write: LineSink; flush: () => void } {
   const writer = Bun.stdout.writer({ highWaterMark: sinkBufferChars })
-  // Characters, not bytes: a line of mostly non-ASCII text may still exceed it (rare, harmless
-  // beyond a line that might be split).
-  const limit = isShared ? pipeAtomicBytes - 96 : sinkBufferChars
   let pending = ''
   const flush = () => {
-    while (pending.length > limit) {
-      const cut = pending.lastIndexOf('\n', limit - 1)
-      const end = cut < 0 ? pending.indexOf('\n') : cut
-      const piece = end < 0 ? pending : pending.slice(0, end + 1)
-      writer.write(piece)
-      writer.flush()
-      pending = pending.slice(piece.length)
-    }
     if (pending !== '') {
       writer.write(pending)
       pending = ''
@@ -66,7 +49,7 @@ export function stdoutSink(isShared = false): { write: LineSink; flush: () => vo
   return {
     write: (line) => {
       pending += line
-      if (pending.length >= limit) flush()
+      if (pending.length >= sinkBufferChars) flush()
     },
     flush,
   }

@@ -8,7 +8,7 @@ import { errorText, type Logger } from '../log/logger.ts'
 import type { RunningProxy } from '../proxy/server.ts'
 import { version } from '../version.ts'
 import { type AdminListener, type AdminSources, startAdminListener } from './admin.ts'
-import { sumReports } from './metrics-wire.ts'
+import { sumReports, type WorkerReport } from './metrics-wire.ts'
 import type { MetricsSources } from './prometheus.ts'
 import { startPruner } from './pruner.ts'
 import { probeServerInfo } from './readiness.ts'
@@ -30,21 +30,27 @@ export interface SuperviseOptions {
   logLevel: string
   /** Processes serving the port (`--workers N`); this one starts the other N-1. */
   workers?: number
+  /** Where the workers' log lines go (the primary's stdout writer). */
+  writeLog?: (text: string) => void
 }
 
 // What the helpers below see: the options plus the workers this primary started.
 type Supervised = SuperviseOptions & { pool?: WorkerPool }
 
-/** Every process's figures added up, for `/metrics` (this one is worker 0). */
+/**
+ * Every process's figures added up, for `/metrics` (this one is worker 0). Exited workers' last
+ * counters stay in the sums, so a counter never goes down when a worker is replaced.
+ */
 export async function gatherWorkers(
   proxy: RunningProxy,
   pool: WorkerPool,
 ): Promise<MetricsSources> {
-  const reports = [reportOf(proxy, 0), ...(await pool.reports())]
-  const sum = (pick: (r: (typeof reports)[number]) => number) =>
-    reports.reduce((total, r) => total + pick(r), 0)
+  const { workers, retired } = await pool.reports()
+  const reports = [reportOf(proxy, 0), ...workers]
+  const all = [...reports, retired]
+  const sum = (pick: (r: WorkerReport) => number) => all.reduce((total, r) => total + pick(r), 0)
   return {
-    metrics: sumReports(reports, proxy.metrics.startedAt),
+    metrics: sumReports(all, proxy.metrics.startedAt),
     inFlight: () => sum((r) => r.inFlight),
     snapshot: proxy.snapshot,
     recorder: { written: sum((r) => r.recordsWritten), dropped: sum((r) => r.recordsDropped) },
@@ -127,7 +133,14 @@ export function supervise(base: SuperviseOptions): void {
     void stop('workers failing', 1)
   }
   const pool =
-    workers > 1 ? startWorkers({ count: workers - 1, logger, onGiveUp: giveUp }) : undefined
+    workers > 1
+      ? startWorkers({
+          count: workers - 1,
+          logger,
+          onGiveUp: giveUp,
+          writeLog: base.writeLog ?? ((text) => process.stdout.write(text)),
+        })
+      : undefined
   const options: Supervised = { ...base, pool }
   const adminListener = startAdmin(options, () => isStopping)
   const pruner = startPruner(db, logger, () => proxy.snapshot().settings)

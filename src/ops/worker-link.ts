@@ -9,6 +9,13 @@ import type { Logger } from '../log/logger.ts'
 import type { RunningProxy } from '../proxy/server.ts'
 import { toWire, type WorkerReport } from './metrics-wire.ts'
 
+/**
+ * How long a worker whose primary is gone lets requests in flight finish: the primary died
+ * (or was killed), so nothing will stop this worker for it, and the service may be starting
+ * again beside it.
+ */
+export const orphanGraceMs = 5000
+
 /** The environment variable that makes `serve` a worker, holding its number (1..N-1). */
 export const workerEnv = 'JAPROXY_WORKER'
 
@@ -58,11 +65,11 @@ export function runAsWorker(options: WorkerOptions): void {
       send({ type: 'report', id: message.id, report: reportOf(proxy, worker) })
   })
   let isStopping = false
-  const stop = async (why: string) => {
+  const stop = async (why: string, graceMs = options.graceMs) => {
     if (isStopping) return
     isStopping = true
-    logger.log('info', 'worker stopping', { worker, why, inFlight: proxy.inFlight() })
-    await proxy.stop(options.graceMs)
+    logger.log('info', 'worker stopping', { worker, why, inFlight: proxy.inFlight(), graceMs })
+    await proxy.stop(graceMs)
     db.close()
     logger.log('info', 'worker stopped', {
       worker,
@@ -72,7 +79,9 @@ export function runAsWorker(options: WorkerOptions): void {
     logger.flush()
     process.exit(0)
   }
-  process.on('disconnect', () => void stop('the primary is gone'))
+  process.on('disconnect', () => {
+    void stop('the primary is gone', Math.min(options.graceMs, orphanGraceMs))
+  })
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
   process.on('SIGHUP', () => proxy.reload(true))

@@ -5,7 +5,8 @@
  * dying. The primary asks them for their figures when `/metrics` is read.
  */
 import { errorText, type Logger } from '../log/logger.ts'
-import type { WorkerReport } from './metrics-wire.ts'
+import { Metrics } from './metrics.ts'
+import { addWire, toWire, type WorkerReport } from './metrics-wire.ts'
 import { isMessage, type WorkerMessage, workerEnv } from './worker-link.ts'
 
 /** The most processes `--workers` accepts. */
@@ -25,8 +26,11 @@ export const reportTimeoutMs = 1000
 export interface WorkerPool {
   /** How many workers (besides the primary). */
   readonly size: number
-  /** Each live worker's figures (a worker that does not answer in time is left out). */
-  reports(): Promise<WorkerReport[]>
+  /**
+   * Each worker's figures (its last answer when it does not answer in time), and the last
+   * figures of workers that have exited, so that sums of counters never go down.
+   */
+  reports(): Promise<{ workers: WorkerReport[]; retired: WorkerReport }>
   /** Passes a reload request on to every worker. */
   reload(): void
   /** Stops every worker, waiting up to `graceMs` for their requests in flight, then kills. */
@@ -40,6 +44,8 @@ export interface PoolOptions {
   logger: Logger
   /** Called once when workers die too often; the primary then stops with a failure. */
   onGiveUp: (why: string) => void
+  /** Where the workers' log lines go: the primary's own stdout writer, whole lines only. */
+  writeLog: (text: string) => void
 }
 
 /** This very command line, runnable again (a compiled binary or `bun src/main.ts`). */
@@ -57,17 +63,73 @@ interface Slot {
 
 type Pending = Map<number, (report: WorkerReport) => void>
 
+/**
+ * Passes a worker's stdout on in whole lines. Workers write through the primary rather than to
+ * the shared stdout, because writes of several processes to one pipe interleave mid-line once
+ * the reader falls behind (found in review).
+ */
+export async function relayLines(
+  stream: ReadableStream<Uint8Array>,
+  write: (text: string) => void,
+): Promise<void> {
+  const decoder = new TextDecoder()
+  let partial = ''
+  for await (const chunk of stream) {
+    const text = partial + decoder.decode(chunk, { stream: true })
+    const end = text.lastIndexOf('\n') + 1
+    if (end > 0) write(text.slice(0, end))
+    partial = text.slice(end)
+  }
+  partial += decoder.decode()
+  if (partial !== '') write(`${partial}\n`)
+}
+
+/** A report of nothing, to add exited workers' last figures into. */
+function emptyReport(worker: number): WorkerReport {
+  return {
+    worker,
+    pid: 0,
+    metrics: toWire(new Metrics(0)),
+    inFlight: 0,
+    recordsWritten: 0,
+    recordsDropped: 0,
+    lockouts: 0,
+    rssBytes: 0,
+  }
+}
+
+/** Adds an exited worker's last counters into `retired` (gauges are left out). */
+function retire(retired: WorkerReport, last: WorkerReport): void {
+  const total = new Metrics(0)
+  addWire(total, retired.metrics)
+  addWire(total, last.metrics)
+  retired.metrics = toWire(total)
+  retired.recordsWritten += last.recordsWritten
+  retired.recordsDropped += last.recordsDropped
+  retired.lockouts += last.lockouts
+}
+
 /** Starts `count` workers running this command with `JAPROXY_WORKER` set. */
 export function startWorkers(options: PoolOptions): WorkerPool {
   const { logger } = options
   const slots: Slot[] = Array.from({ length: options.count }, (_, i) => ({ worker: i + 1 }))
   const pending: Pending = new Map()
+  const lastReports = new Map<number, WorkerReport>()
+  const retired = emptyReport(-1)
   const crashes: number[] = []
   let isStopping = false
   let nextId = 1
 
   const onMessage = (message: unknown) => {
-    if (isMessage(message, 'report')) pending.get(message.id)?.(message.report)
+    if (!isMessage(message, 'report')) return
+    lastReports.set(message.report.worker, message.report)
+    pending.get(message.id)?.(message.report)
+  }
+  const exited = (slot: Slot) => {
+    slot.child = undefined
+    const last = lastReports.get(slot.worker)
+    if (last) retire(retired, last)
+    lastReports.delete(slot.worker)
   }
   const crashed = (slot: Slot, code: number | null, signal: string | null) => {
     const now = Date.now()
@@ -88,14 +150,15 @@ export function startWorkers(options: PoolOptions): WorkerPool {
     try {
       const child = Bun.spawn(ownCommand(), {
         env: { ...process.env, [workerEnv]: String(slot.worker) },
-        stdio: ['ignore', 'inherit', 'inherit'],
+        stdio: ['ignore', 'pipe', 'inherit'],
         ipc: onMessage,
         onExit: (_child, code, signal) => {
-          slot.child = undefined
+          exited(slot)
           if (!isStopping) crashed(slot, code, signal ? String(signal) : null)
         },
       })
       slot.child = child
+      void relayLines(child.stdout, options.writeLog)
     } catch (error) {
       logger.log('error', 'could not start a worker', {
         worker: slot.worker,
@@ -126,9 +189,12 @@ export function startWorkers(options: PoolOptions): WorkerPool {
   return {
     size: slots.length,
     async reports() {
-      const live = slots.flatMap((slot) => (slot.child ? [slot.child] : []))
-      const answers = await Promise.all(live.map(askOne))
-      return answers.filter((report): report is WorkerReport => report !== undefined)
+      const live = slots.filter((slot) => slot.child)
+      const answers = await Promise.all(
+        live.map(async (slot) => (await askOne(slot.child!)) ?? lastReports.get(slot.worker)),
+      )
+      const workers = answers.filter((report): report is WorkerReport => report !== undefined)
+      return { workers, retired }
     },
     reload() {
       for (const slot of slots) slot.child?.kill('SIGHUP')

@@ -235,6 +235,16 @@ async function stopServer(
   await server.stop(true)
 }
 
+/**
+ * Throws EADDRINUSE when anything listens on `hostname:port`, even with `reusePort`: the first
+ * process of `serve --workers` checks this before it shares the port, so that a second japroxy
+ * (with another store, another allow-list) cannot silently take half of the connections.
+ */
+export function assertPortFree(hostname: string, port: number): void {
+  const probe = Bun.listen({ hostname, port, socket: { data() {} } })
+  probe.stop(true)
+}
+
 /** Starts the listener; when that fails (port taken), stops the timers started before it. */
 function listenOrCleanUp(cleanUp: () => void, options: Parameters<typeof Bun.serve>[0]) {
   try {

@@ -112,6 +112,63 @@ describe('serve --workers', () => {
     expect(lines.filter((l) => l.includes('"msg":"request"'))).toHaveLength(60)
   }, 30_000)
 
+  test('counters never go down when a worker dies, and long lines from several stay whole', async () => {
+    await startWithWorkers(3)
+    const port = Number(new URL(serve!.url).port)
+    // Lines longer than a pipe's atomic write (4 KiB), from many connections at once.
+    const long = `/nope/${'b'.repeat(7000)}`
+    const answers = await Promise.all(
+      Array.from({ length: 90 }, () => rawRequest(port, `GET ${long} HTTP/1.1\r\nHost: x`)),
+    )
+    expect(answers.every((a) => a.status === 404)).toBe(true)
+    const total = async () => {
+      const text = await (await fetch(`${serve!.adminUrl}/metrics`)).text()
+      return sample(text, 'japroxy_requests_total{route="",code="4xx",auth="denied"}')
+    }
+    expect(await total()).toBe(90)
+    // Every process's lines arrive whole (workers write through the primary).
+    const requestLines = () => serve!.lines.filter((l) => l.msg === 'request').length
+    await within(3000, () => requestLines() === 90)
+    const [first] = workerPids(serve!.child.pid)
+    process.kill(first!, 'SIGKILL')
+    await serve!.waitFor((l) => l.msg === 'worker exited; starting another')
+    expect(await total()).toBe(90)
+
+    serve!.child.kill('SIGTERM')
+    expect(await serve!.child.exited).toBe(0)
+    const lines = serve!.text().split('\n').filter(Boolean)
+    for (const line of lines) expect(() => JSON.parse(line)).not.toThrow()
+    expect(lines.filter((l) => l.includes('"msg":"request"'))).toHaveLength(90)
+  }, 30_000)
+
+  test('a second japroxy cannot share the port of a running serve --workers', async () => {
+    await startWithWorkers(2)
+    const other = await prepareStore()
+    try {
+      const port = new URL(serve!.url).port
+      const result = Bun.spawnSync([
+        binary,
+        'serve',
+        '--db',
+        other.dbPath,
+        '--master-key',
+        other.keyPath,
+        '--listen',
+        `127.0.0.1:${port}`,
+        '--admin-listen',
+        'off',
+        '--workers',
+        '2',
+      ])
+      expect(result.exitCode).toBe(1)
+      expect(result.stderr.toString()).toContain(
+        `cannot listen on 127.0.0.1:${port}: the port is in use`,
+      )
+    } finally {
+      await other.cleanUp()
+    }
+  }, 30_000)
+
   test('a key revoked by the admin is refused by every worker', async () => {
     await startWithWorkers(3)
     expect((await statuses(store.apiKey, 6)).every((s) => s === 200)).toBe(true)

@@ -14,7 +14,7 @@ import { createLogger, type Level, stdoutSink } from '../../log/logger.ts'
 import { supervise } from '../../ops/supervise.ts'
 import { runAsWorker, workerEnv } from '../../ops/worker-link.ts'
 import { maxWorkers } from '../../ops/workers.ts'
-import { startProxy } from '../../proxy/server.ts'
+import { assertPortFree, startProxy } from '../../proxy/server.ts'
 import { type GlobalOptions, masterKeyPath, openForCommand } from '../context.ts'
 import { UserError } from '../output.ts'
 import {
@@ -163,8 +163,13 @@ export function register(program: Command): void {
         await sodiumReady()
         const masterKey = loadMasterKey(masterKeyPath(globals), storePublicKey(db))
         const isShared = worker > 0 || options.workers > 1
-        const sink = stdoutSink(isShared)
+        const sink = stdoutSink()
         const logger = createLogger(options.logLevel, sink.write, sink.flush)
+        if (worker === 0 && options.workers > 1) {
+          if (options.listen.port === 0)
+            throw new UserError('--workers needs a fixed port in --listen', 'like 0.0.0.0:8443')
+          listen(() => assertPortFree(options.listen.hostname, options.listen.port), options.listen)
+        }
         const proxy = listen(
           () => startProxy({ ...options.listen, tls, db, masterKey, logger, reusePort: isShared }),
           options.listen,
@@ -179,6 +184,7 @@ export function register(program: Command): void {
           graceMs,
           logLevel: options.logLevel,
           workers: options.workers,
+          writeLog: sink.write,
         })
       }),
     )
