@@ -58,6 +58,8 @@ export function ownCommand(): string[] {
 interface Slot {
   worker: number
   child?: Bun.Subprocess
+  /** Ends when the worker's stdout does: its last lines have been passed on. */
+  relay?: Promise<void>
   restart?: ReturnType<typeof setTimeout>
 }
 
@@ -158,7 +160,7 @@ export function startWorkers(options: PoolOptions): WorkerPool {
         },
       })
       slot.child = child
-      void relayLines(child.stdout, options.writeLog)
+      slot.relay = relayLines(child.stdout, options.writeLog).catch(() => {})
     } catch (error) {
       logger.log('error', 'could not start a worker', {
         worker: slot.worker,
@@ -210,6 +212,9 @@ export function startWorkers(options: PoolOptions): WorkerPool {
       }, graceMs + 2000)
       await Promise.all(live.map((child) => child.exited))
       clearTimeout(deadline)
+      // Their last lines ("worker stopped") are still on their way through the pipes.
+      const relays = slots.flatMap((slot) => (slot.relay ? [slot.relay] : []))
+      await Promise.race([Promise.all(relays), Bun.sleep(1000)])
     },
   }
 }
