@@ -132,6 +132,7 @@ async function runDemo(options: DemoOptions): Promise<void> {
   )
   const stop = async () => {
     await cleanup()
+    say('', 'Demo stopped; its throwaway store is deleted.')
     process.exit(0)
   }
   process.on('SIGINT', () => void stop())
@@ -178,18 +179,19 @@ async function runStandIn(options: DemoOptions): Promise<void> {
     '',
     'Set japroxy up against it, in another terminal (from a clone, `npm run build` first and',
     'use dist/japroxy for japroxy):',
-    '  export JAPROXY_DB=$PWD/japroxy-try.db',
+    '  export JAPROXY_DB=$(mktemp -d)/japroxy.db      # a throwaway store and master key',
     '  japroxy init',
     `  japroxy route add demo --base-path /jira --upstream ${jira.url} \\`,
     '      --public-url http://127.0.0.1:8443',
     `  printf '%s' '${password}' | japroxy credential set demo --user jira-svc`,
     '  japroxy allow add 127.0.0.1',
     '  japroxy key create align --route demo        # prints the API key once',
-    '  japroxy serve --listen 127.0.0.1:8443',
+    '  japroxy serve --listen 127.0.0.1:8443         # admin: --admin-listen (127.0.0.1:8444)',
     '  curl -u align:API_KEY http://127.0.0.1:8443/jira/rest/api/2/myself',
   )
   const stop = async () => {
     await jira.stop()
+    say('', 'Jira stand-in stopped.')
     process.exit(0)
   }
   process.on('SIGINT', () => void stop())
