@@ -70,6 +70,17 @@ export function isoNow(now = Date.now()): string {
   return cachedPrefix + millisText[now - second * 1000]
 }
 
+const tsPrefixLength = '{"ts":"2026-01-01T00:00:00.000Z",'.length
+
+/**
+ * A sink that names the process in every line (`"worker":N` after `ts`), for `serve --workers`:
+ * every line of this logger starts with the same fixed-length `ts` field.
+ */
+export function workerTagged(sink: LineSink, worker: number): LineSink {
+  const tag = `"worker":${worker},`
+  return (line) => sink(line.slice(0, tsPrefixLength) + tag + line.slice(tsPrefixLength))
+}
+
 /** Makes a logger writing JSON lines at `minimum` and above. */
 export function createLogger(minimum: Level, sink: LineSink, flush: () => void = () => {}): Logger {
   // Request lines repeat one message; redact it once, not three regular expressions per line.

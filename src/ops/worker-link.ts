@@ -68,11 +68,11 @@ export function runAsWorker(options: WorkerOptions): void {
   const stop = async (why: string, graceMs = options.graceMs) => {
     if (isStopping) return
     isStopping = true
-    logger.log('info', 'worker stopping', { worker, why, inFlight: proxy.inFlight(), graceMs })
+    // Every line of a worker names it already (`"worker":N`, see serve's logger).
+    logger.log('info', 'worker stopping', { why, inFlight: proxy.inFlight(), graceMs })
     await proxy.stop(graceMs)
     db.close()
     logger.log('info', 'worker stopped', {
-      worker,
       recordsWritten: proxy.recorder.written,
       recordsDropped: proxy.recorder.dropped,
     })
@@ -85,7 +85,7 @@ export function runAsWorker(options: WorkerOptions): void {
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
   process.on('SIGHUP', () => proxy.reload(true))
-  logger.log('info', 'worker listening', { worker, pid: process.pid, listen: proxy.url })
+  logger.log('info', 'worker listening', { pid: process.pid, listen: proxy.url })
   logger.flush()
   send({ type: 'listening', worker })
 }

@@ -137,7 +137,8 @@ export function startWorkers(options: PoolOptions): WorkerPool {
     const now = Date.now()
     crashes.push(now)
     while (crashes.length > 0 && crashes[0]! < now - crashWindowMs) crashes.shift()
-    const fields = { worker: slot.worker, exitCode: code, signal }
+    // `child`, not `worker`: every line of the primary says `"worker":0` already.
+    const fields = { child: slot.worker, exitCode: code, signal }
     if (crashes.length >= crashLimit) {
       logger.log('error', 'worker exited', fields)
       options.onGiveUp(`workers exited ${crashes.length} times within ${crashWindowMs / 1000} s`)
@@ -163,7 +164,7 @@ export function startWorkers(options: PoolOptions): WorkerPool {
       slot.relay = relayLines(child.stdout, options.writeLog).catch(() => {})
     } catch (error) {
       logger.log('error', 'could not start a worker', {
-        worker: slot.worker,
+        child: slot.worker,
         error: errorText(error),
       })
       crashed(slot, null, null)

@@ -1,6 +1,6 @@
 /** The per-request log line built as text (issue 6) is exactly what JSON.stringify would write. */
 import { describe, expect, test } from 'bun:test'
-import { isoNow } from '../../src/log/logger.ts'
+import { createLogger, isoNow, workerTagged } from '../../src/log/logger.ts'
 import { requestLineJson, requestLineObject } from '../../src/log/request-line.ts'
 import type { RequestContext } from '../../src/proxy/request-context.ts'
 import type { RouteRuntime } from '../../src/proxy/snapshot.ts'
@@ -63,4 +63,23 @@ describe('isoNow', () => {
       expect(isoNow(ms)).toBe(new Date(ms).toISOString())
     },
   )
+})
+
+describe('workerTagged', () => {
+  test('puts the worker after ts in both kinds of line, and the lines stay JSON', () => {
+    const lines: string[] = []
+    const logger = createLogger(
+      'info',
+      workerTagged((line) => lines.push(line), 3),
+    )
+    logger.log('info', 'worker listening', { pid: 42 })
+    logger.logJson('info', 'request', '"status":200')
+    const parsed = lines.map((line) => JSON.parse(line))
+    expect(parsed.map((l) => Object.keys(l).slice(0, 3))).toEqual([
+      ['ts', 'worker', 'level'],
+      ['ts', 'worker', 'level'],
+    ])
+    expect(parsed.map((l) => l.worker)).toEqual([3, 3])
+    expect(parsed[1].status).toBe(200)
+  })
 })

@@ -109,7 +109,10 @@ describe('serve --workers', () => {
     // Lines from two processes on one stdout stay whole.
     const lines = serve!.text().split('\n').filter(Boolean)
     for (const line of lines) expect(() => JSON.parse(line)).not.toThrow()
-    expect(lines.filter((l) => l.includes('"msg":"request"'))).toHaveLength(60)
+    const requests = lines.map((l) => JSON.parse(l)).filter((l) => l.msg === 'request')
+    expect(requests).toHaveLength(60)
+    // Each line names the process that wrote it.
+    expect(new Set(requests.map((l) => l.worker))).toEqual(new Set([0, 1]))
   }, 30_000)
 
   test('counters never go down when a worker dies, and long lines from several stay whole', async () => {
