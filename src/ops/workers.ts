@@ -100,122 +100,152 @@ function emptyReport(worker: number): WorkerReport {
   }
 }
 
-/** Adds an exited worker's last counters into `retired` (gauges are left out). */
-function retire(retired: WorkerReport, last: WorkerReport): void {
-  const total = new Metrics(0)
-  addWire(total, retired.metrics)
-  addWire(total, last.metrics)
-  retired.metrics = toWire(total)
-  retired.recordsWritten += last.recordsWritten
-  retired.recordsDropped += last.recordsDropped
-  retired.lockouts += last.lockouts
+/** What the primary knows of its workers' figures: each one's last answer, and those gone. */
+class ReportBook {
+  private readonly last = new Map<number, WorkerReport>()
+  /** The last counters of every worker that has exited, added up (gauges left out). */
+  readonly retired = emptyReport(-1)
+
+  note(report: WorkerReport): void {
+    this.last.set(report.worker, report)
+  }
+
+  lastOf(worker: number): WorkerReport | undefined {
+    return this.last.get(worker)
+  }
+
+  /** Moves a worker that exited into `retired`, so that the sums never go down. */
+  retire(worker: number): void {
+    const last = this.last.get(worker)
+    this.last.delete(worker)
+    if (!last) return
+    const total = new Metrics(0)
+    addWire(total, this.retired.metrics)
+    addWire(total, last.metrics)
+    this.retired.metrics = toWire(total)
+    this.retired.recordsWritten += last.recordsWritten
+    this.retired.recordsDropped += last.recordsDropped
+    this.retired.lockouts += last.lockouts
+  }
 }
 
-/** Starts `count` workers running this command with `JAPROXY_WORKER` set. */
-export function startWorkers(options: PoolOptions): WorkerPool {
-  const { logger } = options
-  const slots: Slot[] = Array.from({ length: options.count }, (_, i) => ({ worker: i + 1 }))
-  const pending: Pending = new Map()
-  const lastReports = new Map<number, WorkerReport>()
-  const retired = emptyReport(-1)
-  const crashes: number[] = []
-  let isStopping = false
-  let nextId = 1
+/** The worker processes of one primary. */
+class WorkerProcesses implements WorkerPool {
+  private readonly slots: Slot[]
+  private readonly pending: Pending = new Map()
+  private readonly book = new ReportBook()
+  private readonly crashes: number[] = []
+  private isStopping = false
+  private nextId = 1
 
-  const onMessage = (message: unknown) => {
+  constructor(private readonly options: PoolOptions) {
+    this.slots = Array.from({ length: options.count }, (_, i) => ({ worker: i + 1 }))
+    for (const slot of this.slots) this.spawn(slot)
+  }
+
+  get size(): number {
+    return this.slots.length
+  }
+
+  private readonly onMessage = (message: unknown): void => {
     if (!isMessage(message, 'report')) return
-    lastReports.set(message.report.worker, message.report)
-    pending.get(message.id)?.(message.report)
+    this.book.note(message.report)
+    this.pending.get(message.id)?.(message.report)
   }
-  const exited = (slot: Slot) => {
-    slot.child = undefined
-    const last = lastReports.get(slot.worker)
-    if (last) retire(retired, last)
-    lastReports.delete(slot.worker)
-  }
-  const crashed = (slot: Slot, code: number | null, signal: string | null) => {
-    const now = Date.now()
-    crashes.push(now)
-    while (crashes.length > 0 && crashes[0]! < now - crashWindowMs) crashes.shift()
-    // `child`, not `worker`: every line of the primary says `"worker":0` already.
-    const fields = { child: slot.worker, exitCode: code, signal }
-    if (crashes.length >= crashLimit) {
-      logger.log('error', 'worker exited', fields)
-      options.onGiveUp(`workers exited ${crashes.length} times within ${crashWindowMs / 1000} s`)
-      return
-    }
-    logger.log('error', 'worker exited; starting another', fields)
-    slot.restart = setTimeout(() => spawn(slot), restartDelayMs)
-  }
-  const spawn = (slot: Slot) => {
+
+  private spawn(slot: Slot): void {
     slot.restart = undefined
-    if (isStopping) return
+    if (this.isStopping) return
     try {
       const child = Bun.spawn(ownCommand(), {
         env: { ...process.env, [workerEnv]: String(slot.worker) },
         stdio: ['ignore', 'pipe', 'inherit'],
-        ipc: onMessage,
+        ipc: this.onMessage,
         onExit: (_child, code, signal) => {
-          exited(slot)
-          if (!isStopping) crashed(slot, code, signal ? String(signal) : null)
+          slot.child = undefined
+          this.book.retire(slot.worker)
+          if (!this.isStopping) this.crashed(slot, code, signal ? String(signal) : null)
         },
       })
       slot.child = child
-      slot.relay = relayLines(child.stdout, options.writeLog).catch(() => {})
+      slot.relay = relayLines(child.stdout, this.options.writeLog).catch(() => {})
     } catch (error) {
-      logger.log('error', 'could not start a worker', {
+      this.options.logger.log('error', 'could not start a worker', {
         child: slot.worker,
         error: errorText(error),
       })
-      crashed(slot, null, null)
+      this.crashed(slot, null, null)
     }
   }
-  for (const slot of slots) spawn(slot)
 
-  const askOne = (child: Bun.Subprocess) =>
-    new Promise<WorkerReport | undefined>((resolve) => {
-      const id = nextId++
+  /** Starts the worker again a second later, unless workers keep dying. */
+  private crashed(slot: Slot, code: number | null, signal: string | null): void {
+    const now = Date.now()
+    this.crashes.push(now)
+    while (this.crashes.length > 0 && this.crashes[0]! < now - crashWindowMs) this.crashes.shift()
+    // `child`, not `worker`: every line of the primary says `"worker":0` already.
+    const fields = { child: slot.worker, exitCode: code, signal }
+    const { logger } = this.options
+    if (this.crashes.length >= crashLimit) {
+      logger.log('error', 'worker exited', fields)
+      const seconds = crashWindowMs / 1000
+      this.options.onGiveUp(`workers exited ${this.crashes.length} times within ${seconds} s`)
+      return
+    }
+    logger.log('error', 'worker exited; starting another', fields)
+    slot.restart = setTimeout(() => this.spawn(slot), restartDelayMs)
+  }
+
+  /** Asks one worker for its figures; undefined when it does not answer in time. */
+  private ask(child: Bun.Subprocess): Promise<WorkerReport | undefined> {
+    return new Promise((resolve) => {
+      const id = this.nextId++
       const timer = setTimeout(() => done(undefined), reportTimeoutMs)
       const done = (report: WorkerReport | undefined) => {
         clearTimeout(timer)
-        pending.delete(id)
+        this.pending.delete(id)
         resolve(report)
       }
-      pending.set(id, done)
+      this.pending.set(id, done)
       try {
         child.send({ type: 'report?', id } satisfies WorkerMessage)
       } catch {
         done(undefined)
       }
     })
-
-  return {
-    size: slots.length,
-    async reports() {
-      const live = slots.filter((slot) => slot.child)
-      const answers = await Promise.all(
-        live.map(async (slot) => (await askOne(slot.child!)) ?? lastReports.get(slot.worker)),
-      )
-      const workers = answers.filter((report): report is WorkerReport => report !== undefined)
-      return { workers, retired }
-    },
-    reload() {
-      for (const slot of slots) slot.child?.kill('SIGHUP')
-    },
-    async stop(graceMs: number) {
-      isStopping = true
-      for (const slot of slots) clearTimeout(slot.restart)
-      const live = slots.flatMap((slot) => (slot.child ? [slot.child] : []))
-      for (const child of live) child.kill('SIGTERM')
-      // A worker gets the same grace as the primary, plus a moment to write its records.
-      const deadline = setTimeout(() => {
-        for (const child of live) child.kill('SIGKILL')
-      }, graceMs + 2000)
-      await Promise.all(live.map((child) => child.exited))
-      clearTimeout(deadline)
-      // Their last lines ("worker stopped") are still on their way through the pipes.
-      const relays = slots.flatMap((slot) => (slot.relay ? [slot.relay] : []))
-      await Promise.race([Promise.all(relays), Bun.sleep(1000)])
-    },
   }
+
+  async reports(): Promise<{ workers: WorkerReport[]; retired: WorkerReport }> {
+    const live = this.slots.filter((slot) => slot.child)
+    const answers = await Promise.all(
+      live.map(async (slot) => (await this.ask(slot.child!)) ?? this.book.lastOf(slot.worker)),
+    )
+    const workers = answers.filter((report): report is WorkerReport => report !== undefined)
+    return { workers, retired: this.book.retired }
+  }
+
+  reload(): void {
+    for (const slot of this.slots) slot.child?.kill('SIGHUP')
+  }
+
+  async stop(graceMs: number): Promise<void> {
+    this.isStopping = true
+    for (const slot of this.slots) clearTimeout(slot.restart)
+    const live = this.slots.flatMap((slot) => (slot.child ? [slot.child] : []))
+    for (const child of live) child.kill('SIGTERM')
+    // A worker gets the same grace as the primary, plus a moment to write its records.
+    const deadline = setTimeout(() => {
+      for (const child of live) child.kill('SIGKILL')
+    }, graceMs + 2000)
+    await Promise.all(live.map((child) => child.exited))
+    clearTimeout(deadline)
+    // Their last lines ("worker stopped") are still on their way through the pipes.
+    const relays = this.slots.flatMap((slot) => (slot.relay ? [slot.relay] : []))
+    await Promise.race([Promise.all(relays), Bun.sleep(1000)])
+  }
+}
+
+/** Starts `count` workers running this command with `JAPROXY_WORKER` set. */
+export function startWorkers(options: PoolOptions): WorkerPool {
+  return new WorkerProcesses(options)
 }
