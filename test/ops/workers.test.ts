@@ -231,5 +231,19 @@ describe('serve --workers', () => {
     const result = Bun.spawnSync([binary, 'serve', '--db', store.dbPath, '--workers', '0'])
     expect(result.exitCode).not.toBe(0)
     expect(result.stderr.toString()).toContain('"0" is not a whole number from 1 to 64')
+    const anyPort = Bun.spawnSync([
+      binary,
+      'serve',
+      '--db',
+      store.dbPath,
+      '--master-key',
+      store.keyPath,
+      '--listen',
+      '127.0.0.1:0',
+      '--workers',
+      '2',
+    ])
+    expect(anyPort.exitCode).toBe(1)
+    expect(anyPort.stderr.toString()).toContain('--workers needs a fixed port in --listen')
   })
 })
