@@ -70,7 +70,7 @@ export const settingDefinitions: readonly SettingDefinition[] = [
   },
   {
     name: 'records.maxRows',
-    description: 'at most this many request records are kept',
+    description: 'request records kept: serve prunes down to this many every minute',
     defaultValue: 1_000_000,
     min: 1000,
     max: 100_000_000,

@@ -28,21 +28,62 @@ export interface Logger {
 const sinkBufferChars = 64 * 1024
 const sinkFlushMs = 100
 
+/** Characters handed to stdout and not yet written beyond which new lines are dropped. */
+export const sinkBacklogMaxChars = 64 * 1024 * 1024
+
+/** A line sink on stdout. */
+export interface StdoutSink {
+  write: LineSink
+  flush: () => void
+  /** Writes to stderr from now on (a worker whose primary, its stdout's reader, is gone). */
+  switchToStderr: () => void
+}
+
+function countLines(text: string): number {
+  let n = 0
+  for (let at = text.indexOf('\n'); at >= 0; at = text.indexOf('\n', at + 1)) n++
+  return n
+}
+
 /**
  * Writes lines to stdout, gathered in memory and written 64 KiB at a time, every 100 ms and at
  * exit. Bun's file writer alone made one write(2) for most lines, which cost more than building
  * them (bench/NOTES.md). Workers of `serve --workers` write through the primary, which passes
  * their output on in whole lines (src/ops/workers.ts), so this is the only writer of stdout.
+ * A reader that stops reading costs at most `sinkBacklogMaxChars` (then lines are dropped and
+ * counted in a warning once it reads again); a reader that is gone (EPIPE) sends the rest to
+ * stderr rather than ending the process.
  */
-export function stdoutSink(): { write: LineSink; flush: () => void } {
-  const writer = Bun.stdout.writer({ highWaterMark: sinkBufferChars })
+export function stdoutSink(): StdoutSink {
+  let writer = Bun.stdout.writer({ highWaterMark: sinkBufferChars })
+  let isStderr = false
   let pending = ''
+  let backlog = 0
+  let dropped = 0
+  const switchToStderr = () => {
+    if (isStderr) return
+    isStderr = true
+    writer = Bun.stderr.writer({ highWaterMark: sinkBufferChars })
+  }
+  const written = () => {
+    backlog = 0
+    if (dropped === 0) return
+    const line = `{"ts":"${isoNow()}","level":"warn","msg":"log lines dropped: stdout was not read","dropped":${dropped}}\n`
+    dropped = 0
+    pending = line + pending
+  }
   const flush = () => {
     if (pending !== '') {
-      writer.write(pending)
+      if (backlog > sinkBacklogMaxChars) dropped += countLines(pending)
+      else {
+        writer.write(pending)
+        backlog += pending.length
+      }
       pending = ''
     }
-    writer.flush()
+    const result = writer.flush()
+    if (result instanceof Promise) result.then(written, switchToStderr)
+    else written()
   }
   const timer = setInterval(flush, sinkFlushMs)
   timer.unref()
@@ -52,6 +93,7 @@ export function stdoutSink(): { write: LineSink; flush: () => void } {
       if (pending.length >= sinkBufferChars) flush()
     },
     flush,
+    switchToStderr,
   }
 }
 

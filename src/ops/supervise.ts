@@ -143,8 +143,8 @@ export function supervise(base: SuperviseOptions): void {
       : undefined
   const options: Supervised = { ...base, pool }
   const adminListener = startAdmin(options, () => isStopping)
-  const pruner = startPruner(db, logger, () => proxy.snapshot().settings)
   logStartup(options, adminListener)
+  const pruner = startPruner(db, logger, () => proxy.snapshot().settings)
 
   process.on('SIGHUP', () => {
     logger.log('info', 'reload requested', { signal: 'SIGHUP' })

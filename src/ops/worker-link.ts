@@ -54,6 +54,8 @@ export interface WorkerOptions {
   logger: Logger
   worker: number
   graceMs: number
+  /** Called when the primary is gone: its stdout pipe has no reader any more. */
+  onOrphaned: () => void
 }
 
 /** Links this worker to its primary and installs the signal handlers. */
@@ -80,6 +82,7 @@ export function runAsWorker(options: WorkerOptions): void {
     process.exit(0)
   }
   process.on('disconnect', () => {
+    options.onOrphaned()
     void stop('the primary is gone', Math.min(options.graceMs, orphanGraceMs))
   })
   process.on('SIGTERM', () => void stop('SIGTERM'))

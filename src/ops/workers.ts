@@ -220,7 +220,11 @@ class WorkerProcesses implements WorkerPool {
     const answers = await Promise.all(
       live.map(async (slot) => (await this.ask(slot.child!)) ?? this.book.lastOf(slot.worker)),
     )
-    const workers = answers.filter((report): report is WorkerReport => report !== undefined)
+    // A worker that exited while the others were answering is in `retired` already.
+    const livePids = new Set(this.slots.map((slot) => slot.child?.pid))
+    const workers = answers.filter(
+      (report): report is WorkerReport => report !== undefined && livePids.has(report.pid),
+    )
     return { workers, retired: this.book.retired }
   }
 

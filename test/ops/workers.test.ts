@@ -213,6 +213,29 @@ describe('serve --workers', () => {
     await within(3000, () => pids.every((pid) => !isAlive(pid)))
   }, 30_000)
 
+  test('a worker whose primary is killed lets its requests finish and logs to stderr', async () => {
+    await startWithWorkers(2)
+    const port = Number(new URL(serve!.url).port)
+    const head = [
+      'GET /jira-prod/rest/api/2/demo/slow?ms=1500 HTTP/1.1',
+      `Host: 127.0.0.1:${port}`,
+      `Authorization: ${basic(store.apiKey)}`,
+    ].join('\r\n')
+    // Sixteen connections: the kernel puts some on the worker (all on one: 2^-16).
+    const slow = Array.from({ length: 16 }, () => rawRequest(port, head, '', 10_000))
+    await Bun.sleep(400)
+    serve!.child.kill('SIGKILL')
+    const settled = await Promise.allSettled(slow)
+    const answered = settled.filter((r) => r.status === 'fulfilled' && r.value.status === 200)
+    // The worker's requests finish within its 5 s; the primary's died with it.
+    expect(answered.length).toBeGreaterThan(0)
+    expect(answered.length).toBeLessThan(16)
+    const stopped = await serve!.waitFor((l) => l.msg === 'worker stopped', 8000)
+    expect(stopped.worker).toBe(1)
+    expect(serve!.lines.find((l) => l.msg === 'worker stopping')?.why).toBe('the primary is gone')
+    expect(serve!.text()).not.toContain('EPIPE')
+  }, 30_000)
+
   test('workers that keep dying stop the service with exit 1, for systemd to restart', async () => {
     const [first] = await startWithWorkers(2)
     // A replacement cannot start without the master key: each one exits at once.

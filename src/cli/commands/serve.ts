@@ -176,7 +176,10 @@ export function register(program: Command): void {
           options.listen,
         )
         const graceMs = options.shutdownTimeout
-        if (worker > 0) return runAsWorker({ proxy, db, logger, worker, graceMs })
+        if (worker > 0) {
+          const onOrphaned = sink.switchToStderr
+          return runAsWorker({ proxy, db, logger, worker, graceMs, onOrphaned })
+        }
         supervise({
           proxy,
           db,
