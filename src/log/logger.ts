@@ -54,7 +54,7 @@ function countLines(text: string): number {
  * counted in a warning once it reads again); a reader that is gone (EPIPE) sends the rest to
  * stderr rather than ending the process.
  */
-export function stdoutSink(): StdoutSink {
+export function stdoutSink(maxBacklog = sinkBacklogMaxChars): StdoutSink {
   let writer = Bun.stdout.writer({ highWaterMark: sinkBufferChars })
   let isStderr = false
   let pending = ''
@@ -74,7 +74,7 @@ export function stdoutSink(): StdoutSink {
   }
   const flush = () => {
     if (pending !== '') {
-      if (backlog > sinkBacklogMaxChars) dropped += countLines(pending)
+      if (backlog > maxBacklog) dropped += countLines(pending)
       else {
         writer.write(pending)
         backlog += pending.length
