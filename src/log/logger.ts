@@ -23,6 +23,8 @@ export interface Logger {
   /** Whether lines at `level` are written. */
   isEnabled(level: Level): boolean
   flush(): void
+  /** Flushes and waits, at most `ms`, for the output to take it (before the process exits). */
+  drain(ms: number): Promise<void>
 }
 
 const sinkBufferChars = 64 * 1024
@@ -35,6 +37,8 @@ export const sinkBacklogMaxChars = 64 * 1024 * 1024
 export interface StdoutSink {
   write: LineSink
   flush: () => void
+  /** Flushes and waits (at most `ms`) until stdout has taken everything: before exiting. */
+  drain: (ms: number) => Promise<void>
   /** Writes to stderr from now on (a worker whose primary, its stdout's reader, is gone). */
   switchToStderr: () => void
 }
@@ -60,6 +64,7 @@ export function stdoutSink(maxBacklog = sinkBacklogMaxChars): StdoutSink {
   let pending = ''
   let backlog = 0
   let dropped = 0
+  let lastFlush: Promise<unknown> | undefined
   const switchToStderr = () => {
     if (isStderr) return
     isStderr = true
@@ -82,8 +87,17 @@ export function stdoutSink(maxBacklog = sinkBacklogMaxChars): StdoutSink {
       pending = ''
     }
     const result = writer.flush()
-    if (result instanceof Promise) result.then(written, switchToStderr)
+    if (result instanceof Promise) lastFlush = result.then(written, switchToStderr)
     else written()
+  }
+  const drain = async (ms: number) => {
+    flush()
+    let timer: ReturnType<typeof setTimeout> | undefined
+    const deadline = new Promise((resolve) => {
+      timer = setTimeout(resolve, ms)
+    })
+    await Promise.race([lastFlush, deadline])
+    clearTimeout(timer)
   }
   const timer = setInterval(flush, sinkFlushMs)
   timer.unref()
@@ -93,6 +107,7 @@ export function stdoutSink(maxBacklog = sinkBacklogMaxChars): StdoutSink {
       if (pending.length >= sinkBufferChars) flush()
     },
     flush,
+    drain,
     switchToStderr,
   }
 }
@@ -124,7 +139,12 @@ export function workerTagged(sink: LineSink, worker: number): LineSink {
 }
 
 /** Makes a logger writing JSON lines at `minimum` and above. */
-export function createLogger(minimum: Level, sink: LineSink, flush: () => void = () => {}): Logger {
+export function createLogger(
+  minimum: Level,
+  sink: LineSink,
+  flush: () => void = () => {},
+  drain: (ms: number) => Promise<void> = async () => flush(),
+): Logger {
   // Request lines repeat one message; redact it once, not three regular expressions per line.
   let lastMsg = ''
   let lastMsgJson = '""'
@@ -153,6 +173,7 @@ export function createLogger(minimum: Level, sink: LineSink, flush: () => void =
       sink(`{"ts":"${isoNow()}","level":"${level}","msg":${msgJson(msg)}${fields}}\n`)
     },
     flush,
+    drain,
   }
 }
 

@@ -15,6 +15,9 @@ import { probeServerInfo } from './readiness.ts'
 import { reportOf } from './worker-link.ts'
 import { startWorkers, type WorkerPool } from './workers.ts'
 
+/** How long the last log lines may take to reach a slow stdout reader at exit. */
+export const exitDrainMs = 2000
+
 /** How long an upstream answer counts as recent for `/readyz`. */
 export const readyFreshMs = 60_000
 
@@ -165,7 +168,7 @@ export function supervise(base: SuperviseOptions): void {
     const { written, dropped } = proxy.recorder
     db.close()
     logger.log('info', 'japroxy stopped', { recordsWritten: written, recordsDropped: dropped })
-    logger.flush()
+    await logger.drain(exitDrainMs)
     process.exit(exitCode)
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))

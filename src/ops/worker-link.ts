@@ -78,7 +78,7 @@ export function runAsWorker(options: WorkerOptions): void {
       recordsWritten: proxy.recorder.written,
       recordsDropped: proxy.recorder.dropped,
     })
-    logger.flush()
+    await logger.drain(2000)
     process.exit(0)
   }
   process.on('disconnect', () => {

@@ -165,7 +165,7 @@ export function register(program: Command): void {
         const isShared = worker > 0 || options.workers > 1
         const sink = stdoutSink()
         const write = isShared ? workerTagged(sink.write, worker) : sink.write
-        const logger = createLogger(options.logLevel, write, sink.flush)
+        const logger = createLogger(options.logLevel, write, sink.flush, sink.drain)
         if (worker === 0 && options.workers > 1) {
           if (options.listen.port === 0)
             throw new UserError('--workers needs a fixed port in --listen', 'like 0.0.0.0:8443')
