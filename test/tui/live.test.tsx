@@ -62,6 +62,17 @@ describe('Live screen', () => {
     `)
   })
 
+  test('shows rows in time order when processes wrote them out of order (serve --workers)', async () => {
+    ui = renderConsole(store.db, 'live')
+    await ui.waitFor((f) => f.includes('no requests yet'))
+    // Worker 1's batch lands after worker 0's, though its request came first.
+    const [a, b, c] = sample()
+    writeRecordsElsewhere(store.dbPath, [b!, c!, a!])
+    const frame = await ui.waitFor((f) => f.includes('upstream_unreachable'), 1000)
+    const times = compact(frame).match(/^03:04:0\d/gm)
+    expect(times).toEqual(['03:04:07', '03:04:06', '03:04:05'])
+  })
+
   test('colours the status by class', async () => {
     const { default: chalk } = await import('chalk')
     const level = chalk.level

@@ -28,7 +28,17 @@ export interface LiveScreen {
 }
 
 function newestId(records: readonly RequestRecord[]): number {
-  return records[records.length - 1]?.id ?? 0
+  let newest = 0
+  for (const record of records) newest = Math.max(newest, record.id ?? 0)
+  return newest
+}
+
+/**
+ * The records in time order. With `serve --workers` each process writes its records in its own
+ * batches, so the store's order can put a row a few hundred milliseconds out of place.
+ */
+function inTimeOrder(records: RequestRecord[]): RequestRecord[] {
+  return records.sort((a, b) => a.ts - b.ts || (a.id ?? 0) - (b.id ?? 0))
 }
 
 /** State and keys of the Live screen; keys work only while `isActive`. */
@@ -41,7 +51,7 @@ export function useLiveScreen(tail: RequestTail, isActive: boolean, pageSize: nu
   const shown = useRef<RequestRecord[]>([])
   // biome-ignore lint/correctness/useExhaustiveDependencies: revision says the buffer changed
   const all = useMemo(() => {
-    if (isActive) shown.current = tail.records.toArray()
+    if (isActive) shown.current = inTimeOrder(tail.records.toArray())
     return shown.current
   }, [tail.records, tail.revision, isActive])
   const source = frozen ?? all
