@@ -14,7 +14,9 @@ export function parseDuration(text: string): number {
 export function parseExpiry(text: string, now = Date.now()): number {
   if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
     const at = Date.parse(text.length === 10 ? `${text}T00:00:00Z` : text)
-    if (Number.isNaN(at))
+    // Date.parse rolls 2027-02-30 on to March 2: a day the calendar lacks is refused instead.
+    const isRealDay = !Number.isNaN(at) && new Date(at).toISOString().startsWith(text.slice(0, 10))
+    if (Number.isNaN(at) || (text.length === 10 && !isRealDay))
       throw new InvalidArgumentError(`"${text}" is not a date (like 2027-01-31)`)
     return at
   }

@@ -1,7 +1,21 @@
 /** Explains what a route would do with one METHOD PATH, for `route explain` and the TUI. */
 import type { Route } from '../../store/routes.ts'
 import { compilePolicy, policyPath } from './endpoint-policy.ts'
+import { ProxyError } from './errors.ts'
 import { pathProblem } from './path-check.ts'
+import { checkPathForKey, checkQuery } from './seraph-params.ts'
+
+/** What serve's other 400 checks would say of this path and query, if anything. */
+function requestProblem(rest: string, query: string): string | undefined {
+  try {
+    checkPathForKey(rest)
+    checkQuery(query)
+    return undefined
+  } catch (error) {
+    if (error instanceof ProxyError) return error.message.replace(/\.$/, '').toLowerCase()
+    throw error
+  }
+}
 
 /** The verdict and the reasoning, one line per step. */
 export interface Explanation {
@@ -10,19 +24,27 @@ export interface Explanation {
 }
 
 /** Walks the path check, anonymous paths and endpoint policy for a request on `route`. */
-export function explainRequest(route: Route, method: string, path: string): Explanation {
+export function explainRequest(route: Route, method: string, target: string): Explanation {
+  const queryAt = target.indexOf('?')
+  const path = queryAt < 0 ? target : target.slice(0, queryAt)
+  const query = queryAt < 0 ? '' : target.slice(queryAt)
   const rest =
     path === route.basePath || path.startsWith(`${route.basePath}/`)
       ? path.slice(route.basePath.length)
       : path
-  const lines = [`${method} ${route.basePath}${rest} on route ${route.name}:`]
-  const problem = pathProblem(rest)
+  const shown = rest.startsWith('/') ? `${route.basePath}${rest}${query}` : target
+  const lines = [`${method} ${shown} on route ${route.name}:`]
+  const problem = pathProblem(rest) ?? requestProblem(rest, query)
   if (problem)
     return { isForwarded: false, lines: [...lines, `  path check: refused with 400 (${problem})`] }
-  lines.push('  path check: canonical')
+  lines.push(query ? '  path check: canonical; query string accepted' : '  path check: canonical')
   const judged = policyPath(rest)
-  if (judged !== rest)
-    lines.push(`  judged as ${judged} (/rest/api/latest is Jira's alias of /rest/api/2)`)
+  if (judged !== rest) {
+    lines.push(
+      `  judged as ${judged} (Jira serves a trailing slash, a .json-like suffix and ` +
+        '/rest/api/latest as that)',
+    )
+  }
   const isAnon = route.anonymousPaths.some((entry) => {
     const [m, p] = entry.split(' ')
     return m === method && policyPath(p ?? '') === judged
@@ -33,13 +55,15 @@ export function explainRequest(route: Route, method: string, path: string): Expl
       : '  API key: required, granted this route; the Jira credential is injected',
   )
   const decision = compilePolicy(route.policy).decide(method, rest)
-  const by = decision.rule
-    ? `rule "${decision.rule}" (${decision.source})`
-    : 'no rule matched (denied by default)'
-  lines.push(`  endpoint policy: ${decision.isAllowed ? 'allowed' : 'denied with 403'} by ${by}`)
+  const verdict = decision.isAllowed ? 'allowed' : 'denied with 403'
+  lines.push(
+    decision.rule
+      ? `  endpoint policy: ${verdict} by rule "${decision.rule}" (${decision.source})`
+      : `  endpoint policy: ${verdict}: no rule matched (denied by default)`,
+  )
   lines.push(
     decision.isAllowed
-      ? `  → forwarded to ${route.upstreamUrl.replace(/\/$/, '')}${rest}`
+      ? `  → forwarded to ${route.upstreamUrl.replace(/\/$/, '')}${rest}${query}`
       : '  → refused',
   )
   return { isForwarded: decision.isAllowed, lines }

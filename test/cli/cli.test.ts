@@ -143,6 +143,17 @@ describe('route', () => {
     expect(denied.stdout).toContain(
       'denied with 403 by rule "deny * /rest/api/2/group/**" (profile)',
     )
+    // A query string is judged as serve judges it: accepted, unless it carries credentials.
+    const search = run(['route', 'explain', 'prod', 'GET', '/rest/api/2/search?jql=project=DEMO'])
+    expect(search.code).toBe(0)
+    expect(search.stdout).toContain('path check: canonical; query string accepted')
+    expect(search.stdout).toContain('/rest/api/2/search?jql=project=DEMO')
+    const login = run(['route', 'explain', 'prod', 'GET', '/rest/api/2/myself?os_username=x'])
+    expect(login.code).toBe(3)
+    expect(login.stdout).toContain('refused with 400 (credentials do not belong in the query')
+    const suffix = run(['route', 'explain', 'prod', 'POST', '/rest/api/2/group.json'])
+    expect(suffix.code).toBe(3)
+    expect(suffix.stdout).toContain('judged as /rest/api/2/group')
   })
 })
 
@@ -181,6 +192,17 @@ describe('key', () => {
     expect(list.stdout).not.toContain(apiKey)
     expect(list.stdout).toContain(apiKey.split('_')[1]!)
     expect(list.stdout).toMatch(/align\s+prod\s+.*active/)
+  })
+
+  test('an expiry on a day the calendar lacks is refused, not moved to another day', () => {
+    const result = run(['key', 'create', 'feb30', '--route', 'prod', '--expires', '2031-02-30'])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('"2031-02-30" is not a date (like 2027-01-31)')
+    expect(run(['key', 'list']).stdout).not.toContain('feb30')
+    expect(run(['key', 'create', 'leap', '--route', 'prod', '--expires', '2032-02-29']).code).toBe(
+      0,
+    )
+    expect(run(['key', 'revoke', 'leap']).code).toBe(0)
   })
 
   test('create for a route that does not exist says so and writes nothing', () => {

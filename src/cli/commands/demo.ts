@@ -17,7 +17,7 @@ import { readMasterKeyFile, sodiumReady } from '../../../store/seal.ts'
 import { startJiraStandIn } from '../../demo/jira-stand-in.ts'
 import { createLogger } from '../../log/logger.ts'
 import { startProxy } from '../../proxy/server.ts'
-import { say, warn } from '../output.ts'
+import { say, UserError, warn } from '../output.ts'
 import { parsedOption, parseListen } from '../parse.ts'
 import { run } from '../run.ts'
 
@@ -166,10 +166,17 @@ async function runDemo(options: DemoOptions): Promise<void> {
 /** Runs the Jira stand-in alone, with a throwaway service account, until Ctrl-C. */
 async function runStandIn(options: DemoOptions): Promise<void> {
   const password = `demo-${crypto.randomUUID()}`
+  const { hostname, port } = options.listen
   const jira = await startJiraStandIn({
-    hostname: options.listen.hostname,
-    port: options.listen.port,
+    hostname,
+    port,
     users: [{ username: 'jira-svc', password }],
+  }).catch((error: { code?: string }) => {
+    if (error?.code !== 'EADDRINUSE') throw error
+    throw new UserError(
+      `cannot listen on ${hostname}:${port}: the port is in use`,
+      'stop the other process or choose another --listen',
+    )
   })
   say(
     `Jira stand-in listening on ${jira.url} (Ctrl-C stops it).`,
