@@ -61,3 +61,18 @@ test('demo --jira-only runs the stand-in alone and prints its throwaway service 
     await standIn.exited
   }
 })
+
+test('the stand-in alone on a taken port says so in one line and exits 1', async () => {
+  const port = unusedPort()
+  const holder = Bun.listen({ hostname: '127.0.0.1', port, socket: { data() {} } })
+  try {
+    const result = cli(['demo', '--jira-only', '--listen', `127.0.0.1:${port}`])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toBe(
+      `error: cannot listen on 127.0.0.1:${port}: the port is in use\n` +
+        '  → stop the other process or choose another --listen\n',
+    )
+  } finally {
+    holder.stop(true)
+  }
+})
