@@ -68,9 +68,12 @@ describe('Allow-list screen', () => {
     expect(await ui.waitFor((f) => f.includes('stored as'))).toContain('stored as 2001:db8::/32')
     ui.press('CTRL_U')
     ui.type('0.0.0.0/0')
-    expect(await ui.waitFor((f) => f.includes('every address'))).toContain(
-      'this lets every address in',
+    expect(await ui.waitFor((f) => f.includes('WARNING'))).toContain(
+      'WARNING: this lets a large part of the Internet in',
     )
+    ui.press('CTRL_U')
+    ui.type('::/1')
+    expect(await ui.waitFor((f) => f.includes('stored as ::/1'))).toContain('WARNING')
     ui.press('CTRL_U')
     ui.type('nonsense')
     expect(await ui.waitFor((f) => f.includes('✗'))).toContain('not an IPv4 or IPv6 address')

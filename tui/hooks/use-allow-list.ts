@@ -5,6 +5,7 @@ import { useState } from 'react'
 import {
   type AllowEntry,
   addAllowEntry,
+  isVeryBroad,
   listAllowEntries,
   normaliseCidr,
   removeAllowEntry,
@@ -40,11 +41,14 @@ function readAllow(db: Store): AllowData {
   return { entries: listAllowEntries(db), routes: listRoutes(db).map((r) => r.name) }
 }
 
+const broadWarning =
+  'WARNING: this lets a large part of the Internet in; the API key is the only check left'
+
 function cidrPreview(text: string): string[] {
   const { cidr } = normaliseCidr(text)
   if (!cidr) return []
   const lines = [`stored as ${cidr}`]
-  if (cidr === '0.0.0.0/0' || cidr === '::/0') lines.push('this lets every address in')
+  if (isVeryBroad(cidr)) lines.push(broadWarning)
   return lines
 }
 
@@ -73,7 +77,8 @@ function addSpec(db: Store, actor: string, routes: string[], done: () => void): 
       const route = values.scope === 'global' ? undefined : values.scope
       const entry = addAllowEntry(db, actor, { cidr: values.cidr ?? '', route, note: values.note })
       done()
-      return `added ${entry.cidr} to the ${route ? `route ${route}` : 'global'} allow-list`
+      const added = `added ${entry.cidr} to the ${route ? `route ${route}` : 'global'} allow-list`
+      return isVeryBroad(entry.cidr) ? `${added}. ${broadWarning}` : added
     },
   }
 }
