@@ -27,7 +27,8 @@ export function parseLiveFilter(text: string): LiveFilter {
     problems: [],
   }
   for (const token of text.trim().split(/\s+/).filter(Boolean)) {
-    const [name, value = ''] = token.split(/:(.*)/s)
+    const [typed, value = ''] = token.split(/:(.*)/s)
+    const name = typed!.toLowerCase()
     if (name === 'status') filter.status = parseStatus(value, filter.problems)
     else if (name === 'route') filter.route = value
     else if (name === 'key') filter.keyId = value
@@ -49,6 +50,8 @@ function parseStatus(value: string, problems: string[]): LiveFilter['status'] {
 /** Whether a record passes every part of the filter. */
 export function matchesLiveFilter(record: RequestRecord, filter: LiveFilter): boolean {
   const { status } = filter
+  // A filter with a mistake in it shows nothing rather than everything (its problem is shown).
+  if (filter.problems.length > 0) return false
   if (status?.kind === 'class' && Math.floor(record.status / 100) !== status.value) return false
   if (status?.kind === 'exact' && record.status !== status.value) return false
   if (filter.route !== undefined && record.route !== filter.route) return false

@@ -69,6 +69,11 @@ describe('Live filter', () => {
     ['ip_not_allowed', { reason: 'ip_not_allowed', status: 403 }, true],
     ['status:4xx key_unknown', { status: 401, reason: 'key_unknown' }, true],
     ['status:4xx key_unknown', { status: 401, reason: 'key_revoked' }, false],
+    ['STATUS:4XX', { status: 401 }, true],
+    ['Route:prod', { route: 'prod' }, true],
+    // A filter with a mistake shows nothing, not everything (review: status:40 matched all).
+    ['status:40', { status: 200 }, false],
+    ['status:abc', { status: 200 }, false],
   ]
   for (const [text, fields, isMatch] of cases) {
     test(`"${text}" ${isMatch ? 'matches' : 'does not match'} ${JSON.stringify(fields)}`, () => {

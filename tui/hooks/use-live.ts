@@ -49,6 +49,7 @@ export function useLiveScreen(tail: RequestTail, isActive: boolean, pageSize: nu
   const [isDetail, setIsDetail] = useState(false)
   // Hidden, the screen keeps what it last showed instead of copying the buffer on every change.
   const shown = useRef<RequestRecord[]>([])
+  const filterBefore = useRef('')
   // biome-ignore lint/correctness/useExhaustiveDependencies: revision says the buffer changed
   const all = useMemo(() => {
     if (isActive) shown.current = inTimeOrder(tail.records.toArray())
@@ -59,7 +60,11 @@ export function useLiveScreen(tail: RequestTail, isActive: boolean, pageSize: nu
     isActive: isActive && isFiltering,
     onChange: setFilterText,
     onSubmit: () => setIsFiltering(false),
-    onCancel: () => setIsFiltering(false),
+    // Esc puts back the filter that was there before `/` (the text filters as it is typed).
+    onCancel: () => {
+      setFilterText(filterBefore.current)
+      setIsFiltering(false)
+    },
   })
   const filter = useMemo(() => parseLiveFilter(filterText), [filterText])
   const visible = useMemo(
@@ -77,6 +82,7 @@ export function useLiveScreen(tail: RequestTail, isActive: boolean, pageSize: nu
         setFrozen(frozen ? undefined : all)
         cursor.setIndex(0)
       } else if (input === '/') {
+        filterBefore.current = filterText
         filterInput.setValue(filterText)
         setIsFiltering(true)
       } else if (input === 'c') setFilterText('')
