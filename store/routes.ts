@@ -1,9 +1,20 @@
 /** Routes: one public base path to one upstream, with its timeouts, anonymous paths and policy. */
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { defaultAnonymousPaths, defaultHeaderTimeoutMs, defaultProfile } from '../src/defaults.ts'
 import { type EndpointPolicy, parseRule } from '../src/proxy/endpoint-policy.ts'
 import { parseIp } from './cidr.ts'
 import { applyChange, type Store, StoreError, ValidationError } from './db.ts'
+
+/** What is wrong with a CA file: missing, unreadable, or holding no PEM certificate. */
+function caFileProblem(path: string): string | undefined {
+  if (!existsSync(path)) return `${path} does not exist (give a PEM file)`
+  try {
+    if (readFileSync(path, 'utf8').includes('-----BEGIN CERTIFICATE-----')) return undefined
+    return `${path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)`
+  } catch (error) {
+    return `${path} cannot be read (${(error as Error).message})`
+  }
+}
 
 /** A route as stored. */
 export interface Route {
@@ -91,9 +102,8 @@ export function validateRoute(
     problems.push(`${at}.upstreamPin: not a SHA-256 fingerprint (64 hex digits, colons allowed)`)
   }
   if (fields.publicUrl !== undefined) problems.push(...publicUrlProblems(at, fields.publicUrl))
-  if (fields.upstreamCaFile !== undefined && !existsSync(fields.upstreamCaFile)) {
-    problems.push(`${at}.upstreamCaFile: ${fields.upstreamCaFile} does not exist (give a PEM file)`)
-  }
+  const caProblem = fields.upstreamCaFile && caFileProblem(fields.upstreamCaFile)
+  if (caProblem) problems.push(`${at}.upstreamCaFile: ${caProblem}`)
   if (
     !Number.isInteger(fields.headerTimeoutMs) ||
     fields.headerTimeoutMs < 100 ||

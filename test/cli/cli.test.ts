@@ -69,6 +69,24 @@ describe('route', () => {
     expect(auditCount()).toBe(before)
   })
 
+  test('a CA file that holds no certificate is refused', () => {
+    const result = run([
+      'route',
+      'add',
+      'ca',
+      '--base-path',
+      '/ca',
+      '--upstream',
+      'https://jira.example.com',
+      '--ca-file',
+      '/etc/passwd',
+    ])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain(
+      'routes.ca.upstreamCaFile: /etc/passwd holds no PEM certificate (-----BEGIN CERTIFICATE-----)',
+    )
+  })
+
   test('add, list and set', () => {
     expect(
       run(['route', 'add', 'prod', '--base-path', '/jira-prod', '--upstream', 'http://127.0.0.1:9'])
