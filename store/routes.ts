@@ -171,6 +171,9 @@ export function anonymousPathProblem(entry: string): string | undefined {
   if (!match || match[2]!.includes('//') || /\/\.\.?(\/|$)/.test(match[2]!)) {
     return `"${entry}" is not "METHOD /exact/path" (like "GET /rest/api/2/serverInfo")`
   }
+  // Anonymous paths are exact: a pattern here would be taken literally and match nothing.
+  if (match[2]!.includes('*'))
+    return `"${entry}" has a pattern; anonymous paths are exact (like "GET /rest/api/2/serverInfo")`
   return undefined
 }
 

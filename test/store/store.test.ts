@@ -161,6 +161,16 @@ describe('validation', () => {
     expect(listAudit(db)).toHaveLength(audits)
   })
 
+  test('anonymous paths are exact: a pattern is refused, not taken literally', () => {
+    const fields = newRouteFields({
+      name: 'anon',
+      basePath: '/anon',
+      upstreamUrl: 'http://127.0.0.1:9',
+      anonymousPaths: ['GET /rest/api/2/**'],
+    })
+    expect(() => addRoute(db, 'tester', fields)).toThrow(/has a pattern; anonymous paths are exact/)
+  })
+
   test('plain http to a non-loopback upstream needs an explicit allowance', () => {
     const fields = newRouteFields({
       name: 'far',
