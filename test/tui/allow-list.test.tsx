@@ -79,6 +79,19 @@ describe('Allow-list screen', () => {
     expect(await ui.waitFor((f) => f.includes('✗'))).toContain('not an IPv4 or IPv6 address')
   })
 
+  test('a value longer than the box shows its end, where the typing is', async () => {
+    ui = renderConsole(store.db, 'allow')
+    await ui.waitFor((f) => f.includes('empty'))
+    await openAdd()
+    ui.type('203.0.113.7\r')
+    await ui.waitFor((f) => f.includes('For: global'))
+    ui.type('\r')
+    await ui.waitFor((f) => f.includes('Note:'))
+    ui.type(`${'n'.repeat(150)}XYZEND`)
+    const frame = await ui.waitFor((f) => f.includes('XYZEND'))
+    expect(frame).toMatch(/Note: …n+XYZEND/)
+  })
+
   test('adds an entry for a route with a note', async () => {
     ui = renderConsole(store.db, 'allow')
     await ui.waitFor((f) => f.includes('empty'))

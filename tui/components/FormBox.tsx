@@ -1,5 +1,5 @@
 /** An open form: the fields typed so far, the one being typed with its live check, and errors. */
-import { Box, Text } from 'ink'
+import { Box, Text, useWindowSize } from 'ink'
 import type { Form, FormSpec } from '../hooks/use-form.ts'
 import { ErrorBox } from './ErrorBox.tsx'
 
@@ -12,6 +12,12 @@ function shown(value: string, isMasked: boolean | undefined): string {
   return isMasked ? '•'.repeat(value.length) : value
 }
 
+/** The end of `text` that fits in `width` columns: where typing happens stays in sight. */
+export function tailFitting(text: string, width: number): string {
+  if (text.length <= width) return text
+  return `…${text.slice(text.length - Math.max(1, width - 1))}`
+}
+
 /** Renders the form in a box. */
 export function FormBox({ form }: FormBoxProps) {
   const { spec, step, values, input } = form
@@ -19,6 +25,9 @@ export function FormBox({ form }: FormBoxProps) {
   const problem = field.check?.(input.value, values)
   const preview = problem ? [] : (field.preview?.(input.value, values) ?? [])
   const isLast = step === spec.fields.length - 1
+  // The box's border and padding take 4 columns, the label and the cursor the rest.
+  const { columns } = useWindowSize()
+  const room = Math.max(8, columns - 4 - field.label.length - 3)
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1}>
       <Text bold>{spec.title}</Text>
@@ -30,7 +39,7 @@ export function FormBox({ form }: FormBoxProps) {
       ))}
       <Text wrap="truncate">
         <Text bold>{`${field.label}: `}</Text>
-        {shown(input.value, field.isMasked)}
+        {tailFitting(shown(input.value, field.isMasked), room)}
         <Text inverse> </Text>
       </Text>
       {field.hint ? <Text dimColor>{field.hint}</Text> : null}
