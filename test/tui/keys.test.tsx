@@ -71,6 +71,17 @@ describe('Keys screen', () => {
     `)
   })
 
+  test('with a full list on 80x24, the new key box keeps its "shown only this once" title', async () => {
+    for (let i = 0; i < 30; i++) createApiKey(store.db, 'test', { name: `k${i}`, routes: ['prod'] })
+    ui = renderConsole(store.db, 'keys')
+    await ui.waitFor((f) => f.includes('k0 '))
+    const shown = await createKey('full-list-key', 'prod')
+    expect(shown).toContain('New API key "full-list-key"')
+    expect(shown).toMatch(/jpx_[a-z0-9]+_[A-Za-z0-9_-]{43}/)
+    ui.press('ENTER')
+    await ui.waitFor((f) => f.includes('created key full-list-key'))
+  })
+
   test('creates a key, shows it once in a box that says so, then never again', async () => {
     ui = renderConsole(store.db, 'keys')
     await ui.waitFor((f) => f.includes('no API keys yet'))

@@ -55,14 +55,18 @@ export function KeysScreen({ isActive, width, height }: KeysScreenProps) {
   const below = 1 + formHeight(form) + (newKey ? newKeyHeight : 0) + (keys.error ? 4 : 0)
   return (
     <Box flexDirection="column">
-      <Table
-        columns={columns}
-        rows={(keys.data ?? []).map((k) => toRow(k, now))}
-        width={width}
-        height={Math.max(2, height - below)}
-        selected={cursor.index}
-        empty="no API keys yet: press n to create one"
-      />
+      {/* While a new key is shown, it has the screen to itself: nothing may push its title
+          ("shown only this once") out of a small terminal. */}
+      {newKey ? null : (
+        <Table
+          columns={columns}
+          rows={(keys.data ?? []).map((k) => toRow(k, now))}
+          width={width}
+          height={Math.max(2, height - below)}
+          selected={cursor.index}
+          empty="no API keys yet: press n to create one"
+        />
+      )}
       {keys.error ? <ErrorBox error={keys.error} /> : null}
       {form.spec ? <FormBox form={{ ...form, spec: form.spec }} /> : null}
       {newKey ? <NewKeyBox {...newKey} /> : null}
