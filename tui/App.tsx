@@ -2,7 +2,7 @@
  * The admin console: a tab bar, the open screen and a status line. Every screen stays mounted
  * (hidden when not open) so a paused Live view or a half-read list survives switching screens.
  */
-import { Box, useApp, useWindowSize } from 'ink'
+import { Box, Text, useApp, useWindowSize } from 'ink'
 import { type ReactNode, useMemo, useState } from 'react'
 import type { Store } from '../store/db.ts'
 import { ErrorBoundary } from './components/ErrorBoundary.tsx'
@@ -33,6 +33,10 @@ export interface AppProps {
   pollMs?: number
   initialScreen?: ScreenId
 }
+
+/** The smallest terminal the screens fit in. */
+export const minColumns = 60
+export const minRows = 16
 
 /** Renders the console and takes the global keys. */
 export function App({ db, actor, pollMs = defaultPollMs, initialScreen = 'overview' }: AppProps) {
@@ -70,7 +74,10 @@ export function App({ db, actor, pollMs = defaultPollMs, initialScreen = 'overvi
 
   const width = Math.max(40, columns)
   const height = Math.max(8, rows - 2)
-  const isVisible = (id: ScreenId) => id === screen && !isHelp
+  // Below this the screens would overlap; they keep their state (a key being shown among it)
+  // hidden until the terminal grows again.
+  const isTooSmall = columns < minColumns || rows < minRows
+  const isVisible = (id: ScreenId) => id === screen && !isHelp && !isTooSmall
   const views: Record<ScreenId, ReactNode> = {
     overview: (
       <OverviewScreen isActive={isVisible('overview')} width={width} height={height} tail={tail} />
@@ -91,9 +98,17 @@ export function App({ db, actor, pollMs = defaultPollMs, initialScreen = 'overvi
         <InputLockContext.Provider value={lock}>
           <KeyRouterContext.Provider value={router}>
             <Box flexDirection="column" width={width} height={rows}>
-              <TabBar screens={screens} active={screen} />
+              {isTooSmall ? null : <TabBar screens={screens} active={screen} />}
               <Box flexDirection="column" height={height} overflow="hidden">
-                {isHelp ? <HelpOverlay screen={screens.find((s) => s.id === screen)!} /> : null}
+                {isTooSmall ? (
+                  <Text color="yellow">
+                    {`japroxy tui needs at least ${minColumns}×${minRows}; this terminal is ` +
+                      `${columns}×${rows}. Make it larger (q quits).`}
+                  </Text>
+                ) : null}
+                {isHelp && !isTooSmall ? (
+                  <HelpOverlay screen={screens.find((s) => s.id === screen)!} />
+                ) : null}
                 {screens.map((s) => (
                   <Box
                     key={s.id}

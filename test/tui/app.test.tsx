@@ -132,6 +132,23 @@ describe('App', () => {
     await ui.waitFor((f) => f.includes('keyId / reason') && f.split('\n').length === 24)
   })
 
+  test('a terminal too small says so, and the screen comes back with its state when it grows', async () => {
+    ui = renderConsole(store.db, 'keys')
+    await ui.waitFor((f) => f.includes('no API keys yet'))
+    ui.type('n')
+    await ui.waitFor((f) => f.includes('Create an API key'))
+    ui.type('small')
+    await ui.waitFor((f) => f.includes('Name: small'))
+    ui.resize(50, 14)
+    const small = await ui.waitFor((f) => f.includes('needs at least'))
+    expect(small.replace(/\s+/g, ' ')).toContain(
+      'japroxy tui needs at least 60×16; this terminal is 50×14',
+    )
+    expect(small).not.toContain('Create an API key')
+    ui.resize(80, 24)
+    expect(await ui.waitFor((f) => f.includes('Name: small'))).toContain('Create an API key')
+  })
+
   test('shows a store error where the data would be, with what to do, and keeps working', async () => {
     ui = renderConsole(store.db, 'keys')
     await ui.waitFor((f) => f.includes(marks.keys!))
