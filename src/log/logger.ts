@@ -127,24 +127,20 @@ export function isoNow(now = Date.now()): string {
   return cachedPrefix + millisText[now - second * 1000]
 }
 
-const tsPrefixLength = '{"ts":"2026-01-01T00:00:00.000Z",'.length
-
-/**
- * A sink that names the process in every line (`"worker":N` after `ts`), for `serve --workers`:
- * every line of this logger starts with the same fixed-length `ts` field.
- */
-export function workerTagged(sink: LineSink, worker: number): LineSink {
-  const tag = `"worker":${worker},`
-  return (line) => sink(line.slice(0, tsPrefixLength) + tag + line.slice(tsPrefixLength))
+/** Where a logger's lines go besides the sink, and what each of them carries. */
+export interface LoggerOutput {
+  flush?: () => void
+  drain?: (ms: number) => Promise<void>
+  /** With `serve --workers`: the process, as `"worker":N` right after `ts` in every line. */
+  worker?: number
 }
 
 /** Makes a logger writing JSON lines at `minimum` and above. */
-export function createLogger(
-  minimum: Level,
-  sink: LineSink,
-  flush: () => void = () => {},
-  drain: (ms: number) => Promise<void> = async () => flush(),
-): Logger {
+export function createLogger(minimum: Level, sink: LineSink, output: LoggerOutput = {}): Logger {
+  const flush = output.flush ?? (() => {})
+  const drain = output.drain ?? (async () => flush())
+  const { worker } = output
+  const workerJson = worker === undefined ? '' : `"worker":${worker},`
   // Request lines repeat one message; redact it once, not three regular expressions per line.
   let lastMsg = ''
   let lastMsgJson = '""'
@@ -161,6 +157,7 @@ export function createLogger(
       if (rank[level] < rank[minimum]) return
       const line = JSON.stringify({
         ts: isoNow(),
+        worker,
         level,
         msg: redactText(msg),
         ...fields,
@@ -170,7 +167,8 @@ export function createLogger(
     logJson(level, msg, fieldsJson) {
       if (rank[level] < rank[minimum]) return
       const fields = fieldsJson === '' ? '' : `,${fieldsJson}`
-      sink(`{"ts":"${isoNow()}","level":"${level}","msg":${msgJson(msg)}${fields}}\n`)
+      const head = `{"ts":"${isoNow()}",${workerJson}"level":"${level}"`
+      sink(`${head},"msg":${msgJson(msg)}${fields}}\n`)
     },
     flush,
     drain,

@@ -1,6 +1,6 @@
 /** The per-request log line built as text (issue 6) is exactly what JSON.stringify would write. */
 import { describe, expect, test } from 'bun:test'
-import { createLogger, isoNow, workerTagged } from '../../src/log/logger.ts'
+import { createLogger, isoNow } from '../../src/log/logger.ts'
 import { requestLineJson, requestLineObject } from '../../src/log/request-line.ts'
 import type { RequestContext } from '../../src/proxy/request-context.ts'
 import type { RouteRuntime } from '../../src/proxy/snapshot.ts'
@@ -65,13 +65,10 @@ describe('isoNow', () => {
   )
 })
 
-describe('workerTagged', () => {
+describe("a worker's logger", () => {
   test('puts the worker after ts in both kinds of line, and the lines stay JSON', () => {
     const lines: string[] = []
-    const logger = createLogger(
-      'info',
-      workerTagged((line) => lines.push(line), 3),
-    )
+    const logger = createLogger('info', (line) => lines.push(line), { worker: 3 })
     logger.log('info', 'worker listening', { pid: 42 })
     logger.logJson('info', 'request', '"status":200')
     const parsed = lines.map((line) => JSON.parse(line))
@@ -81,5 +78,16 @@ describe('workerTagged', () => {
     ])
     expect(parsed.map((l) => l.worker)).toEqual([3, 3])
     expect(parsed[1].status).toBe(200)
+  })
+
+  test('a plain serve names no worker', () => {
+    const lines: string[] = []
+    const logger = createLogger('info', (line) => lines.push(line))
+    logger.log('info', 'japroxy listening')
+    logger.logJson('info', 'request', '')
+    expect(lines.map((line) => Object.keys(JSON.parse(line)))).toEqual([
+      ['ts', 'level', 'msg'],
+      ['ts', 'level', 'msg'],
+    ])
   })
 })

@@ -10,7 +10,7 @@ import {
   sodiumReady,
 } from '../../../store/seal.ts'
 import { defaultAdminListen, defaultListen, defaultShutdownGrace } from '../../defaults.ts'
-import { createLogger, type Level, stdoutSink, workerTagged } from '../../log/logger.ts'
+import { createLogger, type Level, stdoutSink } from '../../log/logger.ts'
 import { supervise } from '../../ops/supervise.ts'
 import { runAsWorker, workerEnv } from '../../ops/worker-link.ts'
 import { maxWorkers } from '../../ops/workers.ts'
@@ -164,8 +164,11 @@ export function register(program: Command): void {
         const masterKey = loadMasterKey(masterKeyPath(globals), storePublicKey(db))
         const isShared = worker > 0 || options.workers > 1
         const sink = stdoutSink()
-        const write = isShared ? workerTagged(sink.write, worker) : sink.write
-        const logger = createLogger(options.logLevel, write, sink.flush, sink.drain)
+        const logger = createLogger(options.logLevel, sink.write, {
+          flush: sink.flush,
+          drain: sink.drain,
+          worker: isShared ? worker : undefined,
+        })
         if (worker === 0 && options.workers > 1) {
           if (options.listen.port === 0)
             throw new UserError('--workers needs a fixed port in --listen', 'like 0.0.0.0:8443')
