@@ -39,12 +39,20 @@ export function parseListen(text: string): { hostname: string; port: number } {
   return { hostname: match[1] ?? match[2]!, port }
 }
 
-/** Parses `--workers`: how many processes serve the port, 1 to `max`. */
-export function parseWorkers(text: string, max: number): number {
+/** The most processes `--workers` accepts. */
+export const maxWorkers = 64
+
+/** Parses `--workers`: how many processes serve the port, 1 to `maxWorkers`. */
+export function parseWorkers(text: string): number {
   const n = Number(text.trim())
-  if (!/^\d+$/.test(text.trim()) || n < 1 || n > max)
-    throw new InvalidArgumentError(`"${text}" is not a whole number from 1 to ${max}`)
+  if (!/^\d+$/.test(text.trim()) || n < 1 || n > maxWorkers)
+    throw new InvalidArgumentError(`"${text}" is not a whole number from 1 to ${maxWorkers}`)
   return n
+}
+
+/** `--workers <n>` as `serve` and `systemd` take it (default 1). */
+export function workersOption(description: string): Option {
+  return parsedOption('--workers <n>', description, parseWorkers, '1')
 }
 
 /** Parses `host:port` for a listener that may be turned `off`. */

@@ -9,9 +9,6 @@ import { Metrics } from './metrics.ts'
 import { addWire, toWire, type WorkerReport } from './metrics-wire.ts'
 import { isMessage, type WorkerMessage, workerEnv } from './worker-link.ts'
 
-/** The most processes `--workers` accepts. */
-export const maxWorkers = 64
-
 /** How long after a worker died the primary starts another. */
 export const restartDelayMs = 1000
 

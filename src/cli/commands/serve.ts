@@ -13,7 +13,6 @@ import { defaultAdminListen, defaultListen, defaultShutdownGrace } from '../../d
 import { createLogger, type Level, stdoutSink } from '../../log/logger.ts'
 import { supervise } from '../../ops/supervise.ts'
 import { runAsWorker, workerEnv } from '../../ops/worker-link.ts'
-import { maxWorkers } from '../../ops/workers.ts'
 import { assertPortFree, startProxy } from '../../proxy/server.ts'
 import { type GlobalOptions, masterKeyPath, openForCommand } from '../context.ts'
 import { UserError } from '../output.ts'
@@ -22,7 +21,7 @@ import {
   parseDuration,
   parsedOption,
   parseListen,
-  parseWorkers,
+  workersOption,
 } from '../parse.ts'
 import { run } from '../run.ts'
 
@@ -148,11 +147,10 @@ export function register(program: Command): void {
         defaultShutdownGrace,
       ),
     )
-    .option(
-      '--workers <n>',
-      'processes sharing the port (reusePort) and the store; the admin listener sums them',
-      (text) => parseWorkers(text, maxWorkers),
-      1,
+    .addOption(
+      workersOption(
+        'processes sharing the port (reusePort) and the store; the admin listener sums them',
+      ),
     )
     .action(
       run(async (options: ServeCommandOptions, command: Command) => {

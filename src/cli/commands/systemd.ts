@@ -3,7 +3,6 @@ import type { Command } from 'commander'
 import { ValidationError } from '../../../store/db.ts'
 import { defaultAdminListen, defaultShutdownGrace } from '../../defaults.ts'
 import { renderUnit, type UnitOptions } from '../../ops/systemd-unit.ts'
-import { maxWorkers } from '../../ops/workers.ts'
 import type { GlobalOptions } from '../context.ts'
 import { say } from '../output.ts'
 import {
@@ -11,7 +10,7 @@ import {
   parseDuration,
   parsedOption,
   parseListen,
-  parseWorkers,
+  workersOption,
 } from '../parse.ts'
 import { run } from '../run.ts'
 
@@ -87,12 +86,7 @@ export function register(program: Command): void {
         defaultShutdownGrace,
       ),
     )
-    .option(
-      '--workers <n>',
-      'processes serving the port (serve --workers)',
-      (text) => parseWorkers(text, maxWorkers),
-      1,
-    )
+    .addOption(workersOption('processes serving the port (serve --workers)'))
     .action(
       run((options: SystemdOptions, command: Command) => {
         const masterKey = command.optsWithGlobals<GlobalOptions>().masterKey ?? defaults.masterKey
