@@ -4,29 +4,21 @@
  * store at 1,000 req/s stays bounded without stalling requests).
  */
 import { afterEach, beforeEach, expect, test } from 'bun:test'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { createLogger } from '../../src/log/logger.ts'
 import { pruneSliceRows, startPruner } from '../../src/ops/pruner.ts'
 import type { Store } from '../../store/db.ts'
-import { initStore } from '../../store/init.ts'
-import { sodiumReady } from '../../store/seal.ts'
 import { readSettings } from '../../store/settings.ts'
+import { makeStore, type TestStore } from '../support/temp-store.ts'
 
-let dir: string
+let store: TestStore
 let db: Store
 
 beforeEach(async () => {
-  await sodiumReady()
-  dir = mkdtempSync(join(tmpdir(), 'japroxy-pruner-'))
-  db = initStore(join(dir, 'japroxy.db'), join(dir, 'master.key'), 'test')
+  store = await makeStore()
+  db = store.db
 })
 
-afterEach(() => {
-  db.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+afterEach(() => store.close())
 
 const day = 86_400_000
 

@@ -4,31 +4,23 @@
  * stop writes what is still queued.
  */
 import { afterEach, beforeEach, expect, test } from 'bun:test'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { recordBatchMax, recordChunkRows } from '../../src/defaults.ts'
 import { createLogger } from '../../src/log/logger.ts'
 import { Recorder } from '../../src/proxy/recorder.ts'
 import type { Store } from '../../store/db.ts'
-import { initStore } from '../../store/init.ts'
 import type { RequestRecord } from '../../store/request-records.ts'
-import { sodiumReady } from '../../store/seal.ts'
 import { within } from '../support/stack.ts'
+import { makeStore, type TestStore } from '../support/temp-store.ts'
 
-let dir: string
+let store: TestStore
 let db: Store
 
 beforeEach(async () => {
-  await sodiumReady()
-  dir = mkdtempSync(join(tmpdir(), 'japroxy-recorder-'))
-  db = initStore(join(dir, 'japroxy.db'), join(dir, 'master.key'), 'test')
+  store = await makeStore()
+  db = store.db
 })
 
-afterEach(() => {
-  db.close()
-  rmSync(dir, { recursive: true, force: true })
-})
+afterEach(() => store.close())
 
 const count = () => (db.query('SELECT count(*) AS n FROM request_records').get() as { n: number }).n
 

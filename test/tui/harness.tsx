@@ -8,40 +8,15 @@ import { join } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
 import { render } from 'ink-testing-library'
 import { openStore, type Store } from '../../store/db.ts'
-import { initStore } from '../../store/init.ts'
 import { insertRequestRecords, type RequestRecord } from '../../store/request-records.ts'
 import { addRoute, newRouteFields } from '../../store/routes.ts'
-import { sodiumReady } from '../../store/seal.ts'
 import { App } from '../../tui/App.tsx'
 import type { ScreenId } from '../../tui/screen-list.ts'
 
 /** The actor the tests act as. */
 export const testActor = 'tester (tui)'
 
-/** A store in a temp dir. */
-export interface TestStore {
-  db: Store
-  dir: string
-  dbPath: string
-  close: () => void
-}
-
-/** Creates a store (and master key) in a new temp dir. */
-export async function makeStore(): Promise<TestStore> {
-  await sodiumReady()
-  const dir = mkdtempSync(join(tmpdir(), 'japroxy-tui-'))
-  const dbPath = join(dir, 'japroxy.db')
-  const db = initStore(dbPath, join(dir, 'master.key'), 'test')
-  return {
-    db,
-    dir,
-    dbPath,
-    close: () => {
-      db.close()
-      rmSync(dir, { recursive: true, force: true })
-    },
-  }
-}
+export { makeStore, type TestStore } from '../support/temp-store.ts'
 
 /** Adds a route to the store with defaults, on loopback. */
 export function addTestRoute(db: Store, name: string, basePath = `/${name}`): void {
