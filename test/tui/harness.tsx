@@ -2,9 +2,6 @@
  * Test harness for the console: a real store in a temp dir, the App rendered by
  * ink-testing-library at 80×24, named keys, and waiting for a frame instead of sleeping.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { stripVTControlCharacters } from 'node:util'
 import { render } from 'ink-testing-library'
 import { openStore, type Store } from '../../store/db.ts'
