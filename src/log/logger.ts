@@ -73,7 +73,8 @@ export function stdoutSink(maxBacklog = sinkBacklogMaxChars): StdoutSink {
   const written = () => {
     backlog = 0
     if (dropped === 0) return
-    const line = `{"ts":"${isoNow()}","level":"warn","msg":"log lines dropped: stdout was not read","dropped":${dropped}}\n`
+    const msg = 'log lines dropped: stdout was not read'
+    const line = `{"ts":"${isoNow()}","level":"warn","msg":"${msg}","dropped":${dropped}}\n`
     dropped = 0
     pending = line + pending
   }

@@ -1,7 +1,7 @@
 /**
  * Keeps the request records bounded: `serve` deletes those older than `records.retentionDays`
- * and beyond the newest `records.maxRows`, at start and then every minute, a slice at a time, so the store
- * never grows without limit however long japroxy runs.
+ * and beyond the newest `records.maxRows`, at start and then every minute, a slice at a time,
+ * so the store never grows without limit however long japroxy runs.
  */
 import type { Store } from '../../store/db.ts'
 import { deleteRecordsUpTo, pruneBoundary } from '../../store/request-records.ts'
