@@ -1,9 +1,15 @@
 /** `japroxy backup FILE`: a consistent copy of the live store, checked, mode 0600. */
 import type { Command } from 'commander'
-import { backupStore } from '../../../store/backup.ts'
+import { type BackupSummary, backupStore } from '../../../store/backup.ts'
 import { type GlobalOptions, masterKeyPath, openForCommand } from '../context.ts'
 import { say } from '../output.ts'
 import { run } from '../run.ts'
+
+/** What the check of a backup found, in one line (backup and restore both print it). */
+export function checkedLine(summary: BackupSummary): string {
+  const { schema, routes, keys, records } = summary
+  return `checked: schema ${schema}, ${routes} routes, ${keys} keys, ${records} request records`
+}
 
 /** Registers `backup`. */
 export function register(program: Command): void {
@@ -19,7 +25,7 @@ export function register(program: Command): void {
         db.close()
         say(
           `backed up ${db.filename} to ${summary.path} (${summary.bytes} bytes, mode 0600)`,
-          `checked: schema ${summary.schema}, ${summary.routes} routes, ${summary.keys} keys, ${summary.records} request records`,
+          checkedLine(summary),
           `The master key is not in the backup; keep ${masterKeyPath(globals)} safe on its own.`,
         )
       }),

@@ -44,12 +44,15 @@ async function credentialFor(
 ): Promise<Pick<CheckInput, 'credential' | 'credentialSkip'>> {
   const breaker = listBreakers(db).find((b) => b.routeId === route.id)
   if (breaker) {
-    const detail = `not tried: Jira rejected it before (${breaker.reason}) and japroxy stopped sending it`
+    const why = `Jira rejected it before (${breaker.reason})`
+    const detail = `not tried: ${why} and japroxy stopped sending it`
     return {
       credentialSkip: {
         verdict: 'fail',
         detail,
-        hint: `japroxy credential set ${route.name}, or japroxy route resume ${route.name} once it is fixed in Jira`,
+        hint:
+          `japroxy credential set ${route.name}, or japroxy route resume ${route.name} once ` +
+          'it is fixed in Jira',
       },
     }
   }
@@ -127,7 +130,8 @@ export function register(program: Command): void {
         if (report.rejection) {
           tripBreaker(db, actor('cli'), route.id, report.rejection)
           warn(
-            `japroxy stops sending this credential (so Jira locks nothing) until: japroxy credential set ${route.name}`,
+            'japroxy stops sending this credential (so Jira locks nothing) until: ' +
+              `japroxy credential set ${route.name}`,
           )
         }
         if (report.steps.some((s) => s.verdict === 'fail')) process.exitCode = 1

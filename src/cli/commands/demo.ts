@@ -155,7 +155,8 @@ async function runDemo(options: DemoOptions): Promise<void> {
       `  ${isGood ? 'ok  ' : 'FAIL'} good key → ${good.status},` +
         ` Jira answered as ${body.name ?? '?'}`,
       `  ${isBad ? 'ok  ' : 'FAIL'} bad key  → ${bad.status}, refused by japroxy`,
-      `  ${isLinked ? 'ok  ' : 'FAIL'} links in Jira's answer point at japroxy: ${body.self ?? '?'}`,
+      `  ${isLinked ? 'ok  ' : 'FAIL'} links in Jira's answer point at japroxy: ` +
+        `${body.self ?? '?'}`,
     )
     if (!isGood || !isBad || !isLinked)
       warn('the demo did not behave as expected; see the lines above')

@@ -7,6 +7,7 @@ import { encodePublicKey, readMasterKeyFile, sodiumReady } from '../../../store/
 import { type GlobalOptions, masterKeyPath, storePath } from '../context.ts'
 import { say, warn } from '../output.ts'
 import { run } from '../run.ts'
+import { checkedLine } from './backup.ts'
 
 /** Says whether the master key beside the store can unseal the backup's credentials. */
 function keyVerdict(keyPath: string, publicKey: string): { isOk: boolean; text: string } {
@@ -49,10 +50,7 @@ export function register(program: Command): void {
         }
         await sodiumReady()
         const { summary, replaced } = restoreStore(file, target)
-        say(
-          `restored ${file} to ${target}`,
-          `checked: schema ${summary.schema}, ${summary.routes} routes, ${summary.keys} keys, ${summary.records} request records`,
-        )
+        say(`restored ${file} to ${target}`, checkedLine(summary))
         if (replaced) say(`the store it replaced is now ${replaced}`)
         const verdict = keyVerdict(masterKeyPath(globals), summary.publicKey)
         if (verdict.isOk) say(verdict.text)
