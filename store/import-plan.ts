@@ -105,7 +105,8 @@ function planCredentials(db: Store, doc: ExportDocument, plan: ImportPlan): void
   if (withSealed.length === 0) return
   if (doc.publicKey !== readMeta(db, 'public_key')) {
     plan.problems.push(
-      'publicKey: the sealed credentials belong to another store (set them with `japroxy credential set`)',
+      'publicKey: the sealed credentials belong to another store ' +
+        '(set them with `japroxy credential set`)',
     )
     return
   }
@@ -242,7 +243,8 @@ function planKeys(db: Store, doc: ExportDocument, isPrune: boolean, plan: Import
     if (!current) {
       if (!key.hash || !/^[0-9a-f]{64}$/.test(key.hash)) {
         plan.problems.push(
-          `keys.${key.name}: not in this store and the file has no hash (export with --include-secrets, or leave it out)`,
+          `keys.${key.name}: not in this store and the file has no hash ` +
+            '(export with --include-secrets, or leave it out)',
         )
       } else
         plan.changes.push({
@@ -254,7 +256,8 @@ function planKeys(db: Store, doc: ExportDocument, isPrune: boolean, plan: Import
     }
     if (current.keyId !== key.keyId)
       plan.problems.push(
-        `keys.${key.name}: keyId ${key.keyId} is not this store's key of that name (${current.keyId})`,
+        `keys.${key.name}: keyId ${key.keyId} is not this store's key of that name ` +
+          `(${current.keyId})`,
       )
     if (current.revokedAt !== undefined && key.revokedAt === null)
       plan.problems.push(

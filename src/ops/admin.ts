@@ -28,7 +28,8 @@ function text(status: number, body: string, headers: Record<string, string> = {}
 
 async function readyz(sources: AdminSources): Promise<Response> {
   const readiness = await checkReadiness(sources)
-  const body = `${JSON.stringify({ ready: readiness.isReady, checks: readiness.checks }, null, 2)}\n`
+  const { isReady, checks } = readiness
+  const body = `${JSON.stringify({ ready: isReady, checks }, null, 2)}\n`
   return new Response(body, {
     status: readiness.isReady ? 200 : 503,
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },

@@ -89,7 +89,8 @@ function rejected(route: string, user: string, reason: string): CredentialOutcom
         'credential',
         'fail',
         `Jira demands a CAPTCHA for ${account} after failed logins`,
-        `sign in once as ${user || 'that account'} in a browser (or ask a Jira admin to reset it), then japroxy route resume ${route}`,
+        `sign in once as ${user || 'that account'} in a browser (or ask a Jira admin to reset ` +
+          `it), then japroxy route resume ${route}`,
       ),
     }
   }
@@ -99,7 +100,8 @@ function rejected(route: string, user: string, reason: string): CredentialOutcom
       'credential',
       'fail',
       `Jira refused ${account} (${reason}); each try counts a failed login`,
-      `set the right secret: japroxy credential set ${route} ${user ? `--user ${user}` : '--token'}`,
+      `set the right secret: japroxy credential set ${route} ` +
+        (user ? `--user ${user}` : '--token'),
     ),
   }
 }

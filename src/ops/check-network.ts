@@ -30,7 +30,8 @@ export async function dnsStep(
   try {
     const addresses = await lookup(bare)
     if (addresses.length === 0) throw Object.assign(new Error('no addresses'), { code: 'ENODATA' })
-    return { step: result('DNS', 'ok', `${bare} → ${addresses.join(', ')}`), address: addresses[0] }
+    const step = result('DNS', 'ok', `${bare} → ${addresses.join(', ')}`)
+    return { step, address: addresses[0] }
   } catch (error) {
     return {
       step: result(

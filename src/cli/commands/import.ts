@@ -30,7 +30,8 @@ export function register(program: Command): void {
     .option('--dry-run', 'show what would change and check it, writing nothing')
     .option(
       '--prune',
-      'also remove routes, allow-list entries and trusted proxies not in the file, and revoke keys not in it',
+      'also remove routes, allow-list entries and trusted proxies not in the file, and revoke ' +
+        'keys not in it',
     )
     .action(
       run((file: string, options: ImportOptions, command: Command) => {

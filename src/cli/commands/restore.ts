@@ -23,7 +23,9 @@ function keyVerdict(keyPath: string, publicKey: string): { isOk: boolean; text: 
       ? { isOk: true, text: `the master key ${keyPath} matches this backup` }
       : {
           isOk: false,
-          text: `the master key ${keyPath} does not match this backup: serve will refuse to start with it`,
+          text:
+            `the master key ${keyPath} does not match this backup: ` +
+            'serve will refuse to start with it',
         }
   } catch (error) {
     return { isOk: false, text: `cannot check the master key: ${(error as Error).message}` }
