@@ -316,14 +316,19 @@ describe('client IP behind a trusted proxy', () => {
 })
 
 describe('regressions from the first review', () => {
-  test('a trailing slash does not get past an exact deny rule (Jersey serves /x/ as /x)', async () => {
+  test('a trailing slash or a file-type suffix does not get past a deny rule', async () => {
     stack.jira.clearReceived()
+    // Jersey serves /x/ as /x, and Atlassian REST routes /x.json and /x/.json as /x.
     for (const [method, path] of [
       ['PUT', '/rest/api/2/project/DEMO/'],
       ['POST', '/rest/api/2/project/'],
       ['DELETE', '/rest/api/latest/project/DEMO/'],
       ['POST', '/rest/api/2/field/'],
       ['PUT', '/rest/api/2/mypreferences/'],
+      ['PUT', '/rest/api/2/group.json'],
+      ['PUT', '/rest/api/2/user.xml'],
+      ['PUT', '/rest/api/2/myself.JSON'],
+      ['DELETE', '/rest/api/2/project/DEMO/.json'],
     ]) {
       const head = [
         `${method} /jira-prod${path} HTTP/1.1`,
@@ -412,19 +417,6 @@ describe('regressions from the first review', () => {
       const response = await rawRequest(stack.proxy.port, getHead(`/jira-prod${path}`, auth))
       expect(response.status).toBe(400)
       expect(response.body).toContain('Credentials do not belong in the path.')
-    }
-    expect(stack.jira.received).toHaveLength(0)
-  })
-
-  test('a file-type suffix does not get past a deny rule (Atlassian REST strips it)', async () => {
-    stack.jira.clearReceived()
-    for (const path of [
-      '/rest/api/2/group.json',
-      '/rest/api/2/user.xml',
-      '/rest/api/2/myself.JSON',
-    ]) {
-      const head = [`PUT /jira-prod${path} HTTP/1.1`, 'Host: 127.0.0.1', auth, 'Content-Length: 0']
-      expect((await rawRequest(stack.proxy.port, head.join('\r\n'))).status).toBe(403)
     }
     expect(stack.jira.received).toHaveLength(0)
   })
