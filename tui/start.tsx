@@ -15,6 +15,9 @@ export async function startTui(dbPath: string): Promise<void> {
   try {
     await sodiumReady()
     const instance = render(<App db={db} actor={actor('tui')} />, {
+      // Ink turns itself off (one frame at exit) when CI is set in the environment; the console
+      // is for a person at a terminal, so a terminal is all that counts.
+      interactive: Boolean(process.stdout.isTTY),
       alternateScreen: true,
       maxFps,
       exitOnCtrlC: true,

@@ -70,7 +70,9 @@ beforeAll(async () => {
         )
       )?.status === 200,
   )
-  tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', `${binary} tui --db ${db}`)
+  // CI=true as on a CI runner: Ink alone would then draw nothing until exit (a stop failed so).
+  const command = `env CI=true ${binary} tui --db ${db}`
+  tmux('new-session', '-d', '-s', session, '-x', '100', '-y', '30', command)
 }, 30_000)
 
 afterAll(async () => {
