@@ -27,7 +27,8 @@ export const globalKeys: readonly KeyHelp[] = [
 export const boxKeys: readonly KeyHelp[] = [
   ['Enter', 'next field / submit'],
   ['Esc', 'cancel; nothing is written'],
-  ['Backspace, Ctrl+U', 'delete a character / clear the field'],
+  ['← → Home End', 'move the cursor (Ctrl+A, Ctrl+E too)'],
+  ['Backspace, Delete', 'delete before / under the cursor; Ctrl+U clears'],
 ]
 
 /** Every screen, in tab order. */

@@ -90,6 +90,31 @@ describe('Allow-list screen', () => {
     ui.type(`${'n'.repeat(150)}XYZEND`)
     const frame = await ui.waitFor((f) => f.includes('XYZEND'))
     expect(frame).toMatch(/Note: …n+XYZEND/)
+    // Home brings the start into sight; what is typed there goes in front of the rest.
+    ui.press('HOME')
+    ui.type('START ')
+    expect(await ui.waitFor((f) => /Note: START n+…/.test(f))).not.toContain('XYZEND')
+    ui.press('ENTER')
+    await ui.waitFor((f) => f.includes('added 203.0.113.7/32'))
+    expect(listAllowEntries(store.db)[0]?.note).toBe(`START ${'n'.repeat(150)}XYZEND`)
+  })
+
+  test('a typo in the middle is mended with the arrows, Backspace and Delete', async () => {
+    ui = renderConsole(store.db, 'allow')
+    await ui.waitFor((f) => f.includes('empty'))
+    await openAdd()
+    ui.type('203.0.1113.7')
+    await ui.waitFor((f) => f.includes('✗'))
+    ui.press('LEFT', 'LEFT', 'LEFT', 'BACKSPACE')
+    await ui.waitFor((f) => f.includes('stored as 203.0.113.7/32'))
+    ui.press('END')
+    ui.type('0')
+    await ui.waitFor((f) => f.includes('stored as 203.0.113.70/32'))
+    ui.press('HOME', 'DELETE')
+    ui.type('1')
+    expect(await ui.waitFor((f) => f.includes('stored as 103.0.113.70/32'))).toContain(
+      'Address or CIDR: 103.0.113.70',
+    )
   })
 
   test('adds an entry for a route with a note', async () => {

@@ -99,7 +99,8 @@ describe('App', () => {
       In an input box
         Enter              next field / submit
         Esc                cancel; nothing is written
-        Backspace, Ctrl+U  delete a character / clear the field
+        ← → Home End       move the cursor (Ctrl+A, Ctrl+E too)
+        Backspace, Delete  delete before / under the cursor; Ctrl+U clears
 
       Esc or ? closes this help.
 

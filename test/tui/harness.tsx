@@ -70,7 +70,11 @@ export const keys = {
   SHIFT_TAB: '\u001b[Z',
   UP: '\u001b[A',
   DOWN: '\u001b[B',
+  LEFT: '\u001b[D',
+  RIGHT: '\u001b[C',
   HOME: '\u001b[H',
+  END: '\u001b[F',
+  DELETE: '\u001b[3~',
   BACKSPACE: '\u007f',
   CTRL_U: '\u0015',
 } as const

@@ -1,10 +1,13 @@
 /** The console's pure parts: ring buffer, traffic counters, Live filter, allow-list check (#3). */
 import { describe, expect, test } from 'bun:test'
+import type { Key } from 'ink'
 import type { AllowEntry } from '../../store/allow-list.ts'
 import type { RequestRecord } from '../../store/request-records.ts'
 import { wouldGetIn } from '../../tui/allow-check.ts'
+import { inputWindow } from '../../tui/components/InputLine.tsx'
 import { sparkline } from '../../tui/components/Sparkline.tsx'
 import { fit, fitEnd, windowStart } from '../../tui/format.ts'
+import { type Editing, editingAtEnd, editText } from '../../tui/hooks/use-text-input.ts'
 import { matchesLiveFilter, parseLiveFilter } from '../../tui/live-filter.ts'
 import { RequestStats, statsBucketCount, statsBucketMs } from '../../tui/request-stats.ts'
 import { RingBuffer } from '../../tui/ring-buffer.ts'
@@ -144,5 +147,61 @@ describe('formatting', () => {
   test('draws a sparkline scaled to the largest count', () => {
     expect(sparkline([0, 1, 4, 8])).toBe('·▁▄█')
     expect(sparkline([0, 0])).toBe('··')
+  })
+})
+
+describe('editing a line', () => {
+  // Only the fields a test sets are true; the rest of Ink's Key is false.
+  const key = (set: Record<string, boolean> = {}) => set as unknown as Key
+  const apply = (start: Editing, ...steps: [string, Record<string, boolean>?][]) =>
+    steps.reduce((state, [input, set]) => editText(state, input, key(set)) ?? state, start)
+  const shown = ({ chars, cursor }: Editing) =>
+    `${chars.slice(0, cursor).join('')}|${chars.slice(cursor).join('')}`
+
+  test('types at the cursor, wherever it was moved', () => {
+    const state = apply(
+      editingAtEnd('acd'),
+      ['', { leftArrow: true }],
+      ['', { leftArrow: true }],
+      ['b'],
+      ['', { end: true }],
+      ['e'],
+      ['a', { ctrl: true }],
+      ['>'],
+    )
+    expect(shown(state)).toBe('>|abcde')
+  })
+
+  test('Backspace removes before the cursor, Delete under it, and neither runs off an end', () => {
+    expect(
+      shown(apply(editingAtEnd('abc'), ['', { leftArrow: true }], ['', { backspace: true }])),
+    ).toBe('a|c')
+    expect(shown(apply(editingAtEnd('abc'), ['', { home: true }], ['', { delete: true }]))).toBe(
+      '|bc',
+    )
+    expect(editText(editingAtEnd('abc'), '', key({ delete: true }))).toBeUndefined()
+    expect(editText({ chars: ['a'], cursor: 0 }, '', key({ backspace: true }))).toBeUndefined()
+    expect(shown(apply(editingAtEnd('ab'), ['', { rightArrow: true }]))).toBe('ab|')
+  })
+
+  test('keeps an emoji whole, and a paste on one line without control characters', () => {
+    expect(shown(apply(editingAtEnd('a😀'), ['', { backspace: true }]))).toBe('a|')
+    expect(shown(apply(editingAtEnd(''), ['x\ny\u0007z']))).toBe('x yz|')
+    expect(shown(apply(editingAtEnd('abc'), ['u', { ctrl: true }]))).toBe('|')
+  })
+
+  test('shows the part of a long value around the cursor, marking cut sides', () => {
+    const chars = [...'abcdefghij']
+    const line = (cursor: number, width: number) => {
+      const { before, under, after } = inputWindow(chars, cursor, width)
+      return `${before}[${under}]${after}`
+    }
+    expect(line(10, 20)).toBe('abcdefghij[ ]')
+    expect(line(10, 6)).toBe('…ghij[ ]')
+    expect(line(0, 6)).toBe('[a]bcde…')
+    expect(line(5, 6)).toBe('…cde[f]…')
+    for (let cursor = 0; cursor <= chars.length; cursor++) {
+      expect(line(cursor, 6).length).toBeLessThanOrEqual(6 + 2)
+    }
   })
 })

@@ -2,6 +2,7 @@
 import { Box, Text, useWindowSize } from 'ink'
 import type { Form, FormSpec } from '../hooks/use-form.ts'
 import { ErrorBox } from './ErrorBox.tsx'
+import { InputLine } from './InputLine.tsx'
 
 /** Props of FormBox. */
 export interface FormBoxProps {
@@ -12,12 +13,6 @@ function shown(value: string, isMasked: boolean | undefined): string {
   return isMasked ? '•'.repeat(value.length) : value
 }
 
-/** The end of `text` that fits in `width` columns: where typing happens stays in sight. */
-export function tailFitting(text: string, width: number): string {
-  if (text.length <= width) return text
-  return `…${text.slice(text.length - Math.max(1, width - 1))}`
-}
-
 /** Renders the form in a box. */
 export function FormBox({ form }: FormBoxProps) {
   const { spec, step, values, input } = form
@@ -25,9 +20,9 @@ export function FormBox({ form }: FormBoxProps) {
   const problem = field.check?.(input.value, values)
   const preview = problem ? [] : (field.preview?.(input.value, values) ?? [])
   const isLast = step === spec.fields.length - 1
-  // The box's border and padding take 4 columns, the label and the cursor the rest.
+  // The box's border and padding take 4 columns, the label and its `: ` the rest.
   const { columns } = useWindowSize()
-  const room = Math.max(8, columns - 4 - field.label.length - 3)
+  const room = Math.max(8, columns - 4 - field.label.length - 2)
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1}>
       <Text bold>{spec.title}</Text>
@@ -37,11 +32,7 @@ export function FormBox({ form }: FormBoxProps) {
           {`${done.label}: ${shown(values[done.name] ?? '', done.isMasked)}`}
         </Text>
       ))}
-      <Text wrap="truncate">
-        <Text bold>{`${field.label}: `}</Text>
-        {tailFitting(shown(input.value, field.isMasked), room)}
-        <Text inverse> </Text>
-      </Text>
+      <InputLine label={field.label} input={input} width={room} isMasked={field.isMasked} />
       {field.hint ? <Text dimColor>{field.hint}</Text> : null}
       {problem && input.value ? <Text color="yellow">{`✗ ${problem}`}</Text> : null}
       {preview.map((line) => (

@@ -1,5 +1,7 @@
 /** A box that answers as you type: the input line and the answer lines under it. */
-import { Box, Text } from 'ink'
+import { Box, Text, useWindowSize } from 'ink'
+import type { TextInput } from '../hooks/use-text-input.ts'
+import { InputLine } from './InputLine.tsx'
 
 /** One answer line and its colour. */
 export interface LiveLine {
@@ -11,7 +13,7 @@ export interface LiveLine {
 export interface LiveBoxProps {
   title: string
   label: string
-  value: string
+  input: TextInput
   lines: readonly LiveLine[]
   hint?: string
 }
@@ -25,15 +27,12 @@ export function liveBoxHeight(lines: readonly LiveLine[], width: number): number
 }
 
 /** Renders the box. */
-export function LiveBox({ title, label, value, lines, hint }: LiveBoxProps) {
+export function LiveBox({ title, label, input, lines, hint }: LiveBoxProps) {
+  const { columns } = useWindowSize()
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="cyan" paddingX={1}>
       <Text bold>{title}</Text>
-      <Text wrap="truncate">
-        <Text bold>{`${label}: `}</Text>
-        {value}
-        <Text inverse> </Text>
-      </Text>
+      <InputLine label={label} input={input} width={Math.max(8, columns - 4 - label.length - 2)} />
       {lines.map((line, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: answer lines have no identity
         <Text key={i} color={line.color}>

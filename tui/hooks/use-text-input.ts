@@ -1,4 +1,8 @@
-/** One line of typed text: printable keys append, Backspace deletes, Ctrl+U clears. */
+/**
+ * One line of typed text with a cursor: printable keys insert at the cursor, ← → Home End move
+ * it (Ctrl+A and Ctrl+E too), Backspace and Delete remove the character before or under it,
+ * Ctrl+U clears the line.
+ */
 import type { Key } from 'ink'
 import { useKeyInput } from './use-key-input.ts'
 import { useRefState } from './use-ref-state.ts'
@@ -12,44 +16,79 @@ export interface TextInputOptions {
   onCancel?: () => void
 }
 
-/** A text input's value and a way to replace it. */
+/** A text input's value, where its cursor is (in characters), and a way to replace the value. */
 export interface TextInput {
   value: string
+  cursor: number
+  /** Replaces the value and puts the cursor after its end. */
   setValue: (value: string) => void
 }
 
-/** The next value after a key press, or undefined when the key does not edit text. */
-export function editText(value: string, input: string, key: Key): string | undefined {
-  if (key.backspace || key.delete) return value.slice(0, -1)
-  if (key.ctrl && input === 'u') return ''
+/** The text and the cursor, counted in characters (code points) so no emoji is cut in half. */
+export interface Editing {
+  chars: readonly string[]
+  cursor: number
+}
+
+/** `value` with the cursor after its end. */
+export function editingAtEnd(value: string): Editing {
+  const chars = [...value]
+  return { chars, cursor: chars.length }
+}
+
+function cursorMove(state: Editing, input: string, key: Key): number | undefined {
+  if (key.leftArrow) return Math.max(0, state.cursor - 1)
+  if (key.rightArrow) return Math.min(state.chars.length, state.cursor + 1)
+  if (key.home || (key.ctrl && input === 'a')) return 0
+  if (key.end || (key.ctrl && input === 'e')) return state.chars.length
+  return undefined
+}
+
+/** The state after a key press, or undefined when the key neither edits nor moves. */
+export function editText(state: Editing, input: string, key: Key): Editing | undefined {
+  const { chars, cursor } = state
+  const moved = cursorMove(state, input, key)
+  if (moved !== undefined) return { chars, cursor: moved }
+  if (key.backspace) {
+    if (cursor === 0) return undefined
+    return { chars: chars.toSpliced(cursor - 1, 1), cursor: cursor - 1 }
+  }
+  if (key.delete) {
+    if (cursor === chars.length) return undefined
+    return { chars: chars.toSpliced(cursor, 1), cursor }
+  }
+  if (key.ctrl && input === 'u') return { chars: [], cursor: 0 }
   if (key.ctrl || key.meta || key.tab || key.escape || key.return) return undefined
-  if (key.upArrow || key.downArrow || key.leftArrow || key.rightArrow) return undefined
+  if (key.upArrow || key.downArrow || key.pageUp || key.pageDown) return undefined
   // Pasted text arrives as one string; keep it on one line and drop control characters.
-  const printable = [...input.replace(/[\r\n]+/g, ' ')]
-    .filter((char) => char >= ' ' && char !== '\u007f')
-    .join('')
-  return printable ? value + printable : undefined
+  const printable = [...input.replace(/[\r\n]+/g, ' ')].filter(
+    (char) => char >= ' ' && char !== '\u007f',
+  )
+  if (printable.length === 0) return undefined
+  return { chars: chars.toSpliced(cursor, 0, ...printable), cursor: cursor + printable.length }
 }
 
 /** Takes typed text while `isActive`. */
 export function useTextInput(options: TextInputOptions): TextInput {
-  const [value, setValue] = useRefState(options.initial ?? '')
+  const [editing, setEditing] = useRefState<Editing>(editingAtEnd(options.initial ?? ''))
   useKeyInput(
     (input, key) => {
-      if (key.return) return options.onSubmit?.(value())
+      if (key.return) return options.onSubmit?.(editing().chars.join(''))
       if (key.escape) return options.onCancel?.()
       // Text and Enter in one read (a paste, tmux send-keys) arrive as one string: each line
       // break submits what came before it.
       const lines = key.ctrl || key.meta ? [input] : input.split(/\r\n?|\n/)
       lines.forEach((line, i) => {
-        if (i > 0) options.onSubmit?.(value())
-        const next = editText(value(), line, key)
+        if (i > 0) options.onSubmit?.(editing().chars.join(''))
+        const before = editing()
+        const next = editText(before, line, key)
         if (next === undefined) return
-        setValue(next)
-        options.onChange?.(next)
+        setEditing(next)
+        if (next.chars !== before.chars) options.onChange?.(next.chars.join(''))
       })
     },
     { isActive: options.isActive },
   )
-  return { value: value(), setValue }
+  const { chars, cursor } = editing()
+  return { value: chars.join(''), cursor, setValue: (value) => setEditing(editingAtEnd(value)) }
 }

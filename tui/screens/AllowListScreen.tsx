@@ -53,7 +53,7 @@ export function AllowListScreen({ isActive, width, height }: AllowListScreenProp
         <LiveBox
           title="Would this address get in?"
           label="Client IP"
-          value={test.input.value}
+          input={test.input}
           lines={test.lines}
           hint="answers as you type, as serve would judge it · Esc closes"
         />

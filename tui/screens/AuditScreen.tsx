@@ -56,7 +56,7 @@ export function AuditScreen({ isActive, width, height }: AuditScreenProps) {
         <LiveBox
           title="Filter the audit trail"
           label="/"
-          value={filterInput.value}
+          input={filterInput}
           lines={[]}
           hint="applies as you type · Enter keeps it · Esc closes"
         />

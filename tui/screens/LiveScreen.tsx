@@ -70,7 +70,7 @@ export function LiveScreen({ isActive, width, height, tail }: LiveScreenProps) {
         <LiveBox
           title="Filter"
           label="/"
-          value={live.filterInput.value}
+          input={live.filterInput}
           lines={
             live.filter.problems.length
               ? live.filter.problems.map((p) => ({ text: p, color: 'yellow' }))

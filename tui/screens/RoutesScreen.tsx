@@ -70,7 +70,7 @@ export function RoutesScreen({ isActive, width, height }: RoutesScreenProps) {
         <LiveBox
           title={`What would route ${selected.name} do with this request?`}
           label="METHOD PATH"
-          value={explain.input.value}
+          input={explain.input}
           lines={explain.lines}
           hint="answers as you type, with the rules serve uses · Esc closes"
         />
