@@ -19,19 +19,37 @@ export interface CredentialInfo {
   setBy: string
 }
 
+/** What is wrong with a Jira user name, or undefined. */
+export function usernameProblem(username: string): string | undefined {
+  if (!username || /[:\r\n]/.test(username)) {
+    return 'give the Jira user name (no colon or line break)'
+  }
+  return undefined
+}
+
+/** What is wrong with a password (never echoing it), or undefined. */
+export function passwordProblem(password: string): string | undefined {
+  if (!password) return 'is empty'
+  if (/[\r\n]/.test(password)) return 'has a line break'
+  return undefined
+}
+
+/** What is wrong with a personal access token (never echoing it), or undefined. */
+export function tokenProblem(token: string): string | undefined {
+  if (!/^[\x21-\x7e]+$/.test(token)) return 'is empty or has spaces or non-ASCII characters'
+  return undefined
+}
+
 /** Checks a credential before sealing; returns every problem (never echoing the secret). */
 export function validateCredential(secret: CredentialSecret): string[] {
-  const problems: string[] = []
-  if (secret.kind === 'basic') {
-    if (!secret.username || /[:\r\n]/.test(secret.username)) {
-      problems.push('credential.username: give the Jira user name (no colon or line break)')
-    }
-    if (!secret.password) problems.push('credential.password: is empty')
-    if (/[\r\n]/.test(secret.password)) problems.push('credential.password: has a line break')
-  } else if (!/^[\x21-\x7e]+$/.test(secret.token)) {
-    problems.push('credential.token: is empty or has spaces or non-ASCII characters')
-  }
-  return problems
+  const found: [string, string | undefined][] =
+    secret.kind === 'basic'
+      ? [
+          ['username', usernameProblem(secret.username)],
+          ['password', passwordProblem(secret.password)],
+        ]
+      : [['token', tokenProblem(secret.token)]]
+  return found.flatMap(([field, problem]) => (problem ? [`credential.${field}: ${problem}`] : []))
 }
 
 /** The store's public key, for sealing. */

@@ -74,10 +74,21 @@ export function validateNewKey(
       problems.push(`keys.routes: no route named "${route}" (see \`japroxy route list\`)`)
     }
   }
-  if (expiresAt !== undefined && (!Number.isFinite(expiresAt) || expiresAt <= Date.now())) {
-    problems.push('keys.expires: must be a date in the future')
-  }
+  const late = expiryProblem(expiresAt)
+  if (late) problems.push(late)
   return problems
+}
+
+/** The last moment a key may expire: the last of year 9999, which every date format can show. */
+export const latestExpiry = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
+
+function expiryProblem(expiresAt: number | undefined): string | undefined {
+  if (expiresAt === undefined) return undefined
+  if (!Number.isFinite(expiresAt) || expiresAt <= Date.now())
+    return 'keys.expires: must be a date in the future'
+  if (expiresAt > latestExpiry)
+    return 'keys.expires: must be no later than 9999-12-31 (or never, for no expiry)'
+  return undefined
 }
 
 /** Creates a key granted `routes`; returns the full key, which is never stored or shown again. */
@@ -86,6 +97,8 @@ export function createApiKey(
   actor: string,
   input: { name: string; routes: string[]; expiresAt?: number },
 ): { apiKey: string; key: ApiKey } {
+  // A route named twice is granted once.
+  input = { ...input, routes: [...new Set(input.routes)] }
   const problems = validateNewKey(db, input.name, input.routes, input.expiresAt)
   if (problems.length) throw new ValidationError(problems)
   const { apiKey, keyId } = generateApiKey()
@@ -243,9 +256,8 @@ export function setApiKeyExpiry(
   // A revoked key stays revoked; changing its expiry would only suggest otherwise.
   if (key.revokedAt !== undefined)
     throw new StoreError(`key "${key.name}" is revoked`, 'create a new key instead')
-  if (expiresAt !== undefined && (!Number.isFinite(expiresAt) || expiresAt <= Date.now())) {
-    throw new ValidationError(['keys.expires: must be a date in the future'])
-  }
+  const late = expiryProblem(expiresAt)
+  if (late) throw new ValidationError([late])
   const detail = { keyId: key.keyId, expiresAt: expiresAt ?? null }
   return applyChange(db, { actor, action: 'key.expiry', target: key.name, detail }, () => {
     db.query('UPDATE api_keys SET expires_at = ? WHERE id = ?').run(expiresAt ?? null, key.id)

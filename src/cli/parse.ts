@@ -1,5 +1,6 @@
 /** Parsers for option values; each throws a UserError that says what a good value looks like. */
 import { InvalidArgumentError, Option } from 'commander'
+import { latestExpiry } from '../../store/keys.ts'
 
 /** Parses a duration like `500ms`, `30s`, `5m`, `2h`, `90d` (or plain milliseconds). */
 export function parseDuration(text: string): number {
@@ -20,13 +21,18 @@ export function parseExpiry(text: string, now = Date.now()): number {
       throw new InvalidArgumentError(`"${text}" is not a date (like 2027-01-31)`)
     return at
   }
+  let at: number
   try {
-    return now + parseDuration(text)
+    at = now + parseDuration(text)
   } catch {
     throw new InvalidArgumentError(
       `"${text}" is not a date (2027-01-31) or a duration from now (90d)`,
     )
   }
+  // Far beyond any calendar a date can be written in (and past what JavaScript dates hold).
+  if (at > latestExpiry)
+    throw new InvalidArgumentError(`"${text}" ends after 9999-12-31; use never for no expiry`)
+  return at
 }
 
 /** Parses `host:port` or `[v6]:port` for a listener. */

@@ -223,6 +223,29 @@ describe('key', () => {
     expect(run(['key', 'revoke', 'leap']).code).toBe(0)
   })
 
+  test('an expiry past the year 9999 is refused before anything is written', () => {
+    const before = auditCount()
+    for (const args of [
+      ['key', 'create', 'far', '--route', 'prod', '--expires', '99999999d'],
+      ['key', 'expire', 'align', '99999999d'],
+    ]) {
+      const result = run(args)
+      expect(result.code).toBe(1)
+      expect(result.stderr).toContain('"99999999d" ends after 9999-12-31; use never for no expiry')
+    }
+    expect(auditCount()).toBe(before)
+    // The listing and the export still work (a date past JavaScript's range once broke both).
+    expect(run(['key', 'list']).code).toBe(0)
+    expect(run(['export']).code).toBe(0)
+  })
+
+  test('a route named twice is granted once', () => {
+    const result = run(['key', 'create', 'twice', '--route', 'prod', '--route', 'prod'])
+    expect(result.code).toBe(0)
+    expect(run(['key', 'list']).stdout).toMatch(/twice\s+prod\s+/)
+    expect(run(['key', 'revoke', 'twice']).code).toBe(0)
+  })
+
   test('create for a route that does not exist says so and writes nothing', () => {
     const result = run(['key', 'create', 'other', '--route', 'nope'])
     expect(result.code).toBe(1)

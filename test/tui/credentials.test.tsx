@@ -81,7 +81,7 @@ describe('Credentials screen', () => {
     expect(ui.frames().some((f) => f.includes('new-token-value'))).toBe(false)
   })
 
-  test('shows the store refusing an empty password, and keeps the form open to fix it', async () => {
+  test('an empty password is refused on the password field itself, which stays masked', async () => {
     ui = renderConsole(store.db, 'credentials')
     await ui.waitFor((f) => f.includes('not set'))
     ui.type('b')
@@ -89,9 +89,25 @@ describe('Credentials screen', () => {
     ui.type('svc\r')
     await ui.waitFor((f) => f.includes('Password:'))
     ui.press('ENTER')
-    const frame = await ui.waitFor((f) => f.includes('the input has problems'))
-    expect(frame).toContain('credential.password: is empty')
-    expect(frame).toContain('Jira user: svc')
+    // Sending the admin back to the (clear) user field here had the password typed there.
+    expect(await ui.waitFor((f) => f.includes('✗ is empty'))).toMatch(
+      /Jira user: svc\s+│\n│ Password:/,
+    )
+    expect(listCredentials(store.db)).toEqual([])
+    ui.type('Pa55-w0rd\r')
+    await ui.waitFor((f) => f.includes('sealed the password of svc for route prod'))
+    expect(injected('prod')).toBe(`Basic ${btoa('svc:Pa55-w0rd')}`)
+    expect(ui.frames().some((f) => f.includes('Pa55'))).toBe(false)
+  })
+
+  test('a user name with a colon is refused before the password is asked for', async () => {
+    ui = renderConsole(store.db, 'credentials')
+    await ui.waitFor((f) => f.includes('not set'))
+    ui.type('b')
+    await ui.waitFor((f) => f.includes('Jira user:'))
+    ui.type('svc:oops\r')
+    const frame = await ui.waitFor((f) => f.includes('✗ give the Jira user name'))
+    expect(frame).not.toContain('Password:')
     expect(listCredentials(store.db)).toEqual([])
   })
 

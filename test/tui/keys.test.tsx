@@ -146,6 +146,9 @@ describe('Keys screen', () => {
       'is not a date (2027-01-31) or a duration from now (90d)',
     )
     ui.press('CTRL_U')
+    ui.type('99999999d')
+    await ui.waitFor((f) => f.includes('✗ "99999999d" ends after 9999-12-31'))
+    ui.press('CTRL_U')
     ui.type('30d')
     expect(await ui.waitFor((f) => f.includes('expires 2'))).toMatch(
       /expires \d{4}-\d\d-\d\d \d\d:\d\d UTC/,

@@ -7,6 +7,7 @@ import { wouldGetIn } from '../../tui/allow-check.ts'
 import { inputWindow } from '../../tui/components/InputLine.tsx'
 import { sparkline } from '../../tui/components/Sparkline.tsx'
 import { fit, fitEnd, windowStart } from '../../tui/format.ts'
+import { fieldToFix } from '../../tui/hooks/use-form.ts'
 import { type Editing, editingAtEnd, editText } from '../../tui/hooks/use-text-input.ts'
 import { matchesLiveFilter, parseLiveFilter } from '../../tui/live-filter.ts'
 import { RequestStats, statsBucketCount, statsBucketMs } from '../../tui/request-stats.ts'
@@ -203,5 +204,24 @@ describe('editing a line', () => {
     for (let cursor = 0; cursor <= chars.length; cursor++) {
       expect(line(cursor, 6).length).toBeLessThanOrEqual(6 + 2)
     }
+  })
+})
+
+describe('after the store refuses a form', () => {
+  const spec = {
+    title: 'a user and a password',
+    fields: [
+      { name: 'username', label: 'User', check: (v: string) => (v ? undefined : 'empty') },
+      { name: 'password', label: 'Password', isMasked: true },
+    ],
+    submit: () => '',
+  }
+
+  test('goes back to the field at fault, never simply the first', () => {
+    expect(fieldToFix(spec, { username: 'svc', password: 'x' }, ['credential.password: bad'])).toBe(
+      1,
+    )
+    expect(fieldToFix(spec, { username: '', password: 'x' }, ['credential.password: bad'])).toBe(0)
+    expect(fieldToFix(spec, { username: 'svc', password: 'x' }, ['database is locked'])).toBe(0)
   })
 })

@@ -34,7 +34,9 @@ export function FormBox({ form }: FormBoxProps) {
       ))}
       <InputLine label={field.label} input={input} width={room} isMasked={field.isMasked} />
       {field.hint ? <Text dimColor>{field.hint}</Text> : null}
-      {problem && input.value ? <Text color="yellow">{`✗ ${problem}`}</Text> : null}
+      {problem && (input.value || form.refused) ? (
+        <Text color="yellow">{`✗ ${problem}`}</Text>
+      ) : null}
       {preview.map((line) => (
         <Text key={line} color="green" wrap="truncate">
           {line}

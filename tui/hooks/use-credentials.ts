@@ -8,7 +8,10 @@ import {
   type CredentialSecret,
   clearCredential,
   listCredentials,
+  passwordProblem,
   setCredential,
+  tokenProblem,
+  usernameProblem,
 } from '../../store/credentials.ts'
 import type { Store } from '../../store/db.ts'
 import { listRoutes } from '../../store/routes.ts'
@@ -73,12 +76,18 @@ export function useCredentialsScreen(isActive: boolean, pageSize: number): Crede
     title: `Jira user + password for route ${row.route} (sent as Basic)`,
     note: replaces(row),
     fields: [
-      { name: 'username', label: 'Jira user', hint: 'the service account, e.g. svc-jira-align' },
+      {
+        name: 'username',
+        label: 'Jira user',
+        hint: 'the service account, e.g. svc-jira-align',
+        check: usernameProblem,
+      },
       {
         name: 'password',
         label: 'Password',
         isMasked: true,
         hint: 'typed masked; never shown again',
+        check: passwordProblem,
       },
     ],
     submit: (v) =>
@@ -89,7 +98,13 @@ export function useCredentialsScreen(isActive: boolean, pageSize: number): Crede
     title: `Personal access token for route ${row.route} (sent as Bearer)`,
     note: replaces(row),
     fields: [
-      { name: 'token', label: 'Token', isMasked: true, hint: 'typed masked; never shown again' },
+      {
+        name: 'token',
+        label: 'Token',
+        isMasked: true,
+        hint: 'typed masked; never shown again',
+        check: tokenProblem,
+      },
     ],
     submit: (v) => seal(row.route, { kind: 'bearer', token: v.token ?? '' }),
   })

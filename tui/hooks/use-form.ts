@@ -46,6 +46,8 @@ export interface Form {
   values: FormValues
   input: TextInput
   error: ShownError | undefined
+  /** Enter was refused on this field: its problem is shown even while the field is empty. */
+  refused: boolean
   open: (spec: FormSpec) => void
 }
 
@@ -55,9 +57,35 @@ interface FormModel {
   step: number
   values: FormValues
   error: ShownError | undefined
+  refused: boolean
 }
 
-const closed: FormModel = { spec: undefined, state: 'idle', step: 0, values: {}, error: undefined }
+const closed: FormModel = {
+  spec: undefined,
+  state: 'idle',
+  step: 0,
+  values: {},
+  error: undefined,
+  refused: false,
+}
+
+/**
+ * The field to go back to after the store refused `values`: the first whose own check fails, else
+ * the first a problem names (`keys.name: …`), else the first. Never simply the first: a password
+ * retyped into the user name field would be shown, and stored, in clear.
+ */
+export function fieldToFix(
+  spec: FormSpec,
+  values: FormValues,
+  problems: readonly string[],
+): number {
+  const failing = spec.fields.findIndex((f) => f.check?.(values[f.name] ?? '', values))
+  if (failing >= 0) return failing
+  const named = spec.fields.findIndex((f) =>
+    problems.some((p) => new RegExp(`(^|\\.)${f.name}:`).test(p)),
+  )
+  return Math.max(0, named)
+}
 
 /** Runs forms for a screen; while one is open it holds the input lock. */
 export function useForm(): Form {
@@ -75,9 +103,11 @@ export function useForm(): Form {
       input.setValue('')
       setStatus({ text: message, tone: 'ok' })
     } catch (caught) {
-      // Back to the first field with everything kept, so any field can be corrected.
-      update({ state: 'error', step: 0, error: describeStoreError(caught, db.filename) })
-      input.setValue(values[spec.fields[0]!.name] ?? '')
+      // Back to the field at fault with everything kept; Enter walks on through the others.
+      const error = describeStoreError(caught, db.filename)
+      const step = fieldToFix(spec, values, error.problems)
+      update({ state: 'error', step, error, refused: false })
+      input.setValue(values[spec.fields[step]!.name] ?? '')
     }
   }
 
@@ -85,11 +115,11 @@ export function useForm(): Form {
     const { spec, step, values } = model()
     if (!spec) return
     const field = spec.fields[step]!
-    if (field.check?.(value, values)) return
+    if (field.check?.(value, values)) return update({ refused: true })
     const all = { ...values, [field.name]: value }
     const next = spec.fields[step + 1]
     if (next) {
-      update({ step: step + 1, values: all })
+      update({ step: step + 1, values: all, refused: false })
       input.setValue(all[next.name] ?? next.initial ?? '')
       return
     }
