@@ -55,7 +55,7 @@ export const settingDefinitions: readonly SettingDefinition[] = [
   },
   {
     name: 'limits.idleSeconds',
-    description: 'a client connection idle this long before its key is checked is closed',
+    description: 'a client connection idle this long is closed (not while Jira is thinking)',
     defaultValue: 30,
     min: 1,
     max: 255,

@@ -22,7 +22,7 @@ export interface PipelineEnv {
   proto: 'http' | 'https'
   lockout: Lockout
   rateLimiter: RateLimiter
-  /** Lifts the idle timeout for a request that passed its key (slow Jira, long bodies). */
+  /** Lifts the idle timeout for a request that passed its key, until Jira answers (slow Jira). */
   keepAlive(req: Request): void
   /** Stops sending a route's credential after Jira rejected it. */
   tripBreaker(route: RouteRuntime, reason: string): void

@@ -169,8 +169,9 @@ export function startProxy(options: ServeOptions): RunningProxy {
       port: options.port,
       reusePort: options.reusePort ?? false,
       tls: tlsOptions(options.tls),
-      // A client that has not passed its key gets this long between bytes; once its key passes,
-      // `keepAlive` lifts the limit (Jira searches and attachment bodies can take minutes).
+      // A client gets this long between bytes, except while japroxy waits for Jira's answer to a
+      // request whose key passed: `keepAlive` lifts the limit then (Jira searches can take
+      // minutes; the route's header timeout bounds that wait).
       idleTimeout: current.settings['limits.idleSeconds']!,
       maxRequestBodySize: current.settings['limits.maxBodyBytes']!,
       async fetch(req, srv) {
@@ -181,6 +182,9 @@ export function startProxy(options: ServeOptions): RunningProxy {
           return await handleRequest(req, remoteAddr, env)
         } finally {
           inFlight--
+          // Jira has answered (or failed): the idle limit `keepAlive` lifted applies again, to the
+          // response as it streams and to the kept-alive connection after it.
+          srv.timeout(req, current.settings['limits.idleSeconds']!)
         }
       },
       error(error) {

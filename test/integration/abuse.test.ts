@@ -214,6 +214,32 @@ describe('size, idle and load limits', () => {
     expect(response.status).toBe(200)
   }, 15_000)
 
+  test('a kept-alive connection is closed after limits.idleSeconds, also after a keyed request', async () => {
+    stack = await startStack({
+      beforeStart: (db) => writeSetting(db, 'test', 'limits.idleSeconds', '2'),
+    })
+    const port = stack.proxy.port
+    const head = `GET /jira-prod/rest/api/2/myself HTTP/1.1\r\nHost: x\r\nAuthorization: ${basic(stack.apiKey)}\r\n\r\n`
+    const outcome = await new Promise<{ answer: string; idleFor: number }>((resolve, reject) => {
+      let answer = ''
+      let answeredAt = 0
+      const socket = connect(port, '127.0.0.1', () => socket.write(head))
+      socket.on('data', (chunk) => {
+        answer += chunk
+        answeredAt ||= Date.now()
+      })
+      socket.on('close', () => resolve({ answer, idleFor: Date.now() - answeredAt }))
+      socket.on('error', reject)
+      // Before the fix the connection stayed open for good once a key had passed.
+      setTimeout(() => {
+        socket.destroy()
+        reject(new Error('the kept-alive connection was still open after 12 s'))
+      }, 12_000)
+    })
+    expect(outcome.answer).toStartWith('HTTP/1.1 200')
+    expect(outcome.idleFor).toBeLessThan(10_000)
+  }, 20_000)
+
   test('beyond limits.maxInFlight requests get 503 with Retry-After', async () => {
     stack = await startStack({
       beforeStart: (db) => writeSetting(db, 'test', 'limits.maxInFlight', '1'),
