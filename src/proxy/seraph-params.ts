@@ -12,31 +12,36 @@ const seraphParam = /(?:^|[?&;])\s*os_(?:username|password|authType|destination|
 const keyShape = /jpx_[a-z0-9]{10}_/i
 const formType = /(?:^|,)\s*application\/x-www-form-urlencoded/i
 
-/** Whether a query string (with its `?`) names a Seraph login parameter or holds a key. */
-export function queryCarriesCredentials(query: string): boolean {
-  if (seraphParam.test(query) || keyShape.test(query)) return true
-  if (!query.includes('%') && !query.includes('+')) return false
-  let decoded: string
+/** A query string as Tomcat reads its parameter names: escapes decoded, `+` as a space. */
+function decodedQuery(query: string): string {
+  if (!query.includes('%') && !query.includes('+')) return query
   try {
-    decoded = decodeURIComponent(query.replaceAll('+', ' '))
+    return decodeURIComponent(query.replaceAll('+', ' '))
   } catch {
     // Tomcat would refuse or skip a bad escape; judge what each escape could decode to.
-    decoded = query.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) =>
+    return query.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) =>
       String.fromCharCode(Number.parseInt(hex, 16)),
     )
   }
-  return seraphParam.test(decoded) || keyShape.test(decoded)
 }
 
-// Jersey's method-override filter reads `_method`; the policy judged the real method.
-const methodOverride = /(?:^|[?&;])\s*(?:_|%5f)method\s*=/i
+/** Whether a query string (with its `?`) names a Seraph login parameter or holds a key. */
+export function queryCarriesCredentials(query: string): boolean {
+  const decoded = decodedQuery(query)
+  return [query, decoded].some((text) => seraphParam.test(text) || keyShape.test(text))
+}
+
+// Jersey's method-override filter reads `_method` (its name decoded, so `_%6dethod` too); the
+// policy judged the real method.
+const methodOverride = /(?:^|[?&;])\s*_method\s*=/i
 
 /** Refuses a query string that carries credentials or a method override (400). */
 export function checkQuery(query: string): void {
-  if (query !== '' && methodOverride.test(query)) {
+  if (query === '') return
+  if (methodOverride.test(decodedQuery(query))) {
     throw new ProxyError(400, 'Method overrides are not accepted.', 'method_override')
   }
-  if (query !== '' && queryCarriesCredentials(query)) {
+  if (queryCarriesCredentials(query)) {
     throw new ProxyError(
       400,
       'Credentials do not belong in the query string.',

@@ -382,7 +382,13 @@ describe('regressions from the first review', () => {
 
   test('a method override in the query gets 400 and never reaches Jira', async () => {
     stack.jira.clearReceived()
-    for (const query of ['_method=DELETE', 'a=1&%5Fmethod=DELETE', 'x=1;_METHOD=PUT']) {
+    for (const query of [
+      '_method=DELETE',
+      'a=1&%5Fmethod=DELETE',
+      'x=1;_METHOD=PUT',
+      '_%6dethod=DELETE',
+      '%5F%6D%65thod=PUT',
+    ]) {
       const head = getHead(`/jira-prod/rest/api/2/issue/DEMO-1?${query}`, auth)
       const response = await rawRequest(stack.proxy.port, head)
       expect(response.status).toBe(400)
