@@ -20,6 +20,9 @@ export function loggablePath(path: string): string {
   return /jpx_/i.test(path) ? redactText(path) : path
 }
 
+/** The Host header as logged: a key pasted there (a 400) is masked like one in a path. */
+const loggableHost = loggablePath
+
 // Text JSON needs no escapes for: no quote, backslash, control character or lone surrogate.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
 const plainText = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/
@@ -53,7 +56,7 @@ export function requestLineJson(ctx: RequestContext, outcome: RequestOutcome): s
   return (
     `"requestId":${quote(ctx.requestId)},"clientIp":${quote(ctx.clientIp)}` +
     `,"remoteAddr":${quote(ctx.remoteAddr)},"method":${quote(ctx.method)}` +
-    `,"host":${quote(ctx.host)},"path":${quote(loggablePath(ctx.path))}` +
+    `,"host":${quote(loggableHost(ctx.host))},"path":${quote(loggablePath(ctx.path))}` +
     optionalText('route', ctx.route?.name) +
     optionalText('upstream', ctx.route?.upstreamOrigin) +
     `,"status":${numberText(status)}` +
@@ -78,7 +81,7 @@ export function requestLineObject(
     clientIp: ctx.clientIp,
     remoteAddr: ctx.remoteAddr,
     method: ctx.method,
-    host: ctx.host,
+    host: loggableHost(ctx.host),
     path: loggablePath(ctx.path),
     route: ctx.route?.name,
     upstream: ctx.route?.upstreamOrigin,

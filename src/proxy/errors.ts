@@ -19,6 +19,7 @@ export type Reason =
   | 'body_too_large'
   | 'credential_in_query'
   | 'credential_in_path'
+  | 'credential_in_header'
   | 'method_override'
   | 'form_body'
   | 'credential_missing'

@@ -13,7 +13,7 @@ import { checkPath } from './path-check.ts'
 import { newContext, type RequestContext } from './request-context.ts'
 import { credentialRejection, prepareResponse } from './response.ts'
 import { matchRoute } from './route.ts'
-import { checkBodyType, checkPathForKey, checkQuery } from './seraph-params.ts'
+import { checkBodyType, checkHeadersForKey, checkPathForKey, checkQuery } from './seraph-params.ts'
 import { isAnonymous, type KeyRuntime, type RouteRuntime, type Snapshot } from './snapshot.ts'
 
 /** What the pipeline needs from the server around it. */
@@ -117,6 +117,7 @@ export async function handleRequest(
     checkPath(ctx.rest)
     checkPathForKey(ctx.rest)
     checkQuery(ctx.query)
+    checkHeadersForKey(req.headers)
     checkBodyType(req.headers.get('content-type'))
 
     checkAllowList(route, ctx)

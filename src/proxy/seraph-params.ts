@@ -58,6 +58,22 @@ export function checkPathForKey(path: string): void {
 }
 
 /**
+ * Refuses a request with something shaped like a japroxy key in any header but Authorization
+ * (400): it would be forwarded to Jira, which may log it (`X-Api-Key`, a key pasted as `Host`).
+ */
+export function checkHeadersForKey(headers: Headers): void {
+  for (const [name, value] of headers) {
+    if (name !== 'authorization' && keyShape.test(value)) {
+      throw new ProxyError(
+        400,
+        'Credentials belong only in the Authorization header.',
+        'credential_in_header',
+      )
+    }
+  }
+}
+
+/**
  * Refuses form-encoded bodies (415): Tomcat would read their fields as parameters, Seraph's
  * among them, and Jira's REST API takes JSON (attachments are multipart). Changes nothing.
  */

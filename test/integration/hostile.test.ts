@@ -427,6 +427,23 @@ describe('regressions from the first review', () => {
     expect(stack.jira.received).toHaveLength(0)
   })
 
+  test('an API key in any header but Authorization gets 400, never reaches Jira, is not logged', async () => {
+    stack.jira.clearReceived()
+    stack.logLines.length = 0
+    for (const header of [`X-Api-Key: ${stack.apiKey}`, `X-Note: key=${stack.apiKey}`]) {
+      const head = `GET /jira-prod/rest/api/2/myself HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}\r\n${header}\r\n\r\n`
+      const response = await rawRequest(stack.proxy.port, head)
+      expect(response.status).toBe(400)
+      expect(response.body).toContain('Credentials belong only in the Authorization header.')
+    }
+    const asHost = `GET /jira-prod/rest/api/2/myself HTTP/1.1\r\nHost: ${stack.apiKey}\r\n${auth}\r\n\r\n`
+    expect((await rawRequest(stack.proxy.port, asHost)).status).toBe(400)
+    expect(stack.jira.received).toHaveLength(0)
+    const logged = stack.logLines.join('\n')
+    expect(logged).toContain('credential_in_header')
+    expect(logged).not.toContain(stack.apiKey.split('_')[2]!)
+  })
+
   test('identity headers a header-based single sign-on could trust do not reach Jira', async () => {
     stack.jira.clearReceived()
     const claims = [

@@ -54,6 +54,13 @@ describe('requestLineJson', () => {
     const text = requestLineJson(context('h', false), { status: 200, bytesOut: 0, durationMs: 1 })
     expect(text).not.toContain('secret')
   })
+
+  test('masks a key sent as the Host header, in both forms of the line', () => {
+    const ctx = { ...context('jpx_abcdefghij_hostsecret', true), path: '/' }
+    const outcome = { status: 400, bytesOut: 0, durationMs: 1 }
+    expect(requestLineJson(ctx, outcome)).not.toContain('hostsecret')
+    expect(JSON.stringify(requestLineObject(ctx, outcome))).not.toContain('hostsecret')
+  })
 })
 
 describe('isoNow', () => {
