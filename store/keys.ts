@@ -28,6 +28,7 @@ export type KeyStatus = 'active' | 'expired' | 'revoked'
 const keyPrefix = 'jpx'
 const keyIdAlphabet = 'abcdefghijkmnpqrstuvwxyz23456789'
 const namePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
+const nameRule = 'is not a valid name (ASCII letters, digits, . _ -; up to 64)'
 
 /** SHA-256 of a key, hex; the only form of a key the store holds. */
 export function hashApiKey(apiKey: string): string {
@@ -64,7 +65,7 @@ export function validateNewKey(
 ): string[] {
   const problems: string[] = []
   if (!namePattern.test(name)) {
-    problems.push(`keys.name: "${name}" is not a valid name (letters, digits, . _ -; up to 64)`)
+    problems.push(`keys.name: "${name}" ${nameRule}`)
   } else if (db.query('SELECT 1 FROM api_keys WHERE name = ?').get(name)) {
     problems.push(`keys.name: a key named "${name}" already exists (choose another)`)
   }
@@ -146,7 +147,13 @@ export function importApiKeys(
   const hashes = new Set<string>()
   entries.forEach((entry, i) => {
     const at = `keys[${i + 1}]`
-    problems.push(...validateNewKey(db, entry.name, routes, undefined).map((p) => `${at} ${p}`))
+    // A name that is not one may be a whole line with the key in it: it is never echoed.
+    const isName = namePattern.test(entry.name)
+    if (!isName) problems.push(`${at} keys.name: ${nameRule} (the name is not shown)`)
+    const found = validateNewKey(db, isName ? entry.name : 'x', routes, undefined)
+    problems.push(
+      ...found.filter((p) => isName || !p.startsWith('keys.name')).map((p) => `${at} ${p}`),
+    )
     const weak = importedKeyProblem(entry.apiKey)
     if (weak) problems.push(`${at} keys.key: the key ${weak}`)
     const hash = hashApiKey(entry.apiKey)

@@ -400,4 +400,26 @@ describe('key import', () => {
     expect(run(['key', 'list']).stdout).toMatch(/imp-2\s+prod/)
     expect(run(['key', 'import', '--route', 'prod'], good).stderr).toContain('already exists')
   })
+
+  test('a line with spaces for the TAB, or a bad name, is named by number, never shown', () => {
+    const secret = 'LINESECRETnotab-AAAAAAAAAAAAAAAAAAAAAAAAAAAA'
+    const before = auditCount()
+    for (const [input, problem] of [
+      [`n2 ${secret}\n`, 'line 1: needs name<TAB>key, one TAB (the line is not shown)'],
+      [
+        `ok\tabcdefghijabcdefghijabcdefghij12\n\nn2 ${secret}\tx\n`,
+        'keys[2] keys.name: is not a valid name',
+      ],
+      [
+        `bad name ${secret}\tabcdefghijabcdefghijabcdefghij12\n`,
+        'keys[1] keys.name: is not a valid name',
+      ],
+    ] as const) {
+      const result = run(['key', 'import', '--route', 'prod'], input)
+      expect(result.code).toBe(1)
+      expect(result.stderr).toContain(problem)
+      expect(result.stdout + result.stderr).not.toContain('LINESECRET')
+    }
+    expect(auditCount()).toBe(before)
+  })
 })

@@ -1,5 +1,6 @@
 /** `japroxy key import --route R < keys.tsv`: imports keys made elsewhere, all or nothing. */
 import type { Command } from 'commander'
+import { ValidationError } from '../../../store/db.ts'
 import { importApiKeys } from '../../../store/keys.ts'
 import { actor, type GlobalOptions, openForCommand } from '../context.ts'
 import { say, UserError } from '../output.ts'
@@ -23,13 +24,7 @@ export function register(key: Command): void {
           )
         }
         const text = await new Response(Bun.stdin.stream()).text()
-        const entries = text
-          .split(/\r?\n/)
-          .filter((line) => line.trim() !== '')
-          .map((line) => {
-            const [name = '', apiKey = ''] = line.split('\t')
-            return { name: name.trim(), apiKey: apiKey.trim() }
-          })
+        const entries = parseKeyLines(text)
         const db = openForCommand(command.optsWithGlobals<GlobalOptions>())
         const imported = importApiKeys(db, actor('cli'), entries, options.route ?? [])
         say(
@@ -38,4 +33,24 @@ export function register(key: Command): void {
         )
       }),
     )
+}
+
+/**
+ * `name<TAB>key` lines; blank lines are skipped. A line without exactly one TAB is named by its
+ * number only: with spaces for the TAB, the key is somewhere in it.
+ */
+export function parseKeyLines(text: string): { name: string; apiKey: string }[] {
+  const problems: string[] = []
+  const entries: { name: string; apiKey: string }[] = []
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (line.trim() === '') return
+    const fields = line.split('\t')
+    if (fields.length !== 2) {
+      problems.push(`line ${i + 1}: needs name<TAB>key, one TAB (the line is not shown)`)
+      return
+    }
+    entries.push({ name: fields[0]!.trim(), apiKey: fields[1]!.trim() })
+  })
+  if (problems.length) throw new ValidationError(problems.slice(0, 50))
+  return entries
 }
