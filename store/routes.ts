@@ -119,10 +119,17 @@ export function validateRoute(
   return problems
 }
 
+/** A URL as echoed in a message: a user and password in it are never repeated. */
+function echoedUrl(text: string): string {
+  return text.replace(/^([^/]*\/\/)[^/?#]*@/, '$1…@')
+}
+
 function upstreamProblems(at: string, text: string, rules: RouteRules): string[] {
   const url = URL.canParse(text) ? new URL(text) : undefined
   if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-    return [`${at}.upstreamUrl: "${text}" is not an http(s) URL (like https://jira.internal:8443)`]
+    return [
+      `${at}.upstreamUrl: "${echoedUrl(text)}" is not an http(s) URL (like https://jira.internal:8443)`,
+    ]
   }
   if (url.username || url.password) {
     return [`${at}.upstreamUrl: must not hold a user or password (use \`japroxy credential set\`)`]
@@ -147,14 +154,11 @@ export function isLoopbackHost(hostname: string): boolean {
 
 function publicUrlProblems(at: string, text: string): string[] {
   const url = URL.canParse(text) ? new URL(text) : undefined
-  if (
-    !url ||
-    (url.protocol !== 'http:' && url.protocol !== 'https:') ||
-    url.username ||
-    url.search
-  ) {
+  if (url && (url.username || url.password))
+    return [`${at}.publicUrl: must not hold a user or password`]
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.search || url.hash) {
     return [
-      `${at}.publicUrl: "${text}" is not a plain http(s) URL (like https://japroxy.example.com)`,
+      `${at}.publicUrl: "${echoedUrl(text)}" is not a plain http(s) URL (like https://japroxy.example.com)`,
     ]
   }
   if (url.pathname !== '/') {

@@ -9,7 +9,7 @@ import { configVersion, openStore, type Store, type ValidationError } from '../.
 import { initStore } from '../../store/init.ts'
 import { createApiKey, hashApiKey, listApiKeys, loadKeyGrants } from '../../store/keys.ts'
 import { migrations } from '../../store/migrations/index.ts'
-import { addRoute, newRouteFields } from '../../store/routes.ts'
+import { addRoute, listRoutes, newRouteFields } from '../../store/routes.ts'
 import {
   generateMasterKey,
   readMasterKeyFile,
@@ -179,6 +179,33 @@ describe('validation', () => {
     })
     expect(() => addRoute(db, 'tester', fields)).toThrow(/plain http/)
     expect(addRoute(db, 'tester', fields, { isPlainHttpAllowed: true }).name).toBe('far')
+  })
+
+  test('a user or password in a URL is refused and never repeated in the message', () => {
+    for (const [field, text] of [
+      ['upstreamUrl', 'http://svc:UPPW@127.0.0.1:9'],
+      ['upstreamUrl', 'htp://svc:UPPW@127.0.0.1:9'],
+      ['publicUrl', 'https://u:PUBPW@japroxy.example.com'],
+      ['publicUrl', 'https://:PUBPW@japroxy.example.com'],
+      ['publicUrl', 'ftp://u:PUBPW@japroxy.example.com'],
+    ] as const) {
+      const fields = newRouteFields({
+        name: 'pw',
+        basePath: '/pw',
+        upstreamUrl: 'http://127.0.0.1:9',
+      })
+      const problems = (() => {
+        try {
+          addRoute(db, 'tester', { ...fields, [field]: text })
+          return []
+        } catch (error) {
+          return (error as ValidationError).problems
+        }
+      })()
+      expect(problems.join('\n')).toContain(`routes.pw.${field}`)
+      expect(problems.join('\n')).not.toContain('PW')
+    }
+    expect(listRoutes(db).map((r) => r.name)).not.toContain('pw')
   })
 
   test('every change writes an audit record with who and what', () => {
