@@ -90,6 +90,9 @@ export const jiraAlignDenyRules: readonly string[] = [
   'deny POST,PUT,DELETE /rest/api/2/issuetypescheme/**',
   'deny POST,PUT,DELETE /rest/api/2/notificationscheme/**',
   'deny POST,PUT,DELETE /rest/api/2/workflow/**',
+  // Switching on JMX metrics and app monitoring, and mail sent to anyone about an issue (#4).
+  'deny * /rest/api/2/monitoring/**',
+  'deny POST /rest/api/2/issue/{issueIdOrKey}/notify',
 ]
 
 /** The REST families Jira Align reads and writes. */
