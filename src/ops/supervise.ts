@@ -2,6 +2,7 @@
  * What `serve` does around the proxy: the startup line, the admin listener, record pruning,
  * SIGHUP (reload now) and SIGTERM/SIGINT (drain up to a deadline, write records, exit 0).
  */
+import { statSync } from 'node:fs'
 import type { Store } from '../../store/db.ts'
 import { isLoopbackHost } from '../../store/routes.ts'
 import { errorText, type Logger } from '../log/logger.ts'
@@ -173,4 +174,37 @@ export function supervise(base: SuperviseOptions): void {
   }
   process.on('SIGTERM', () => void stop('SIGTERM'))
   process.on('SIGINT', () => void stop('SIGINT'))
+  watchStoreFile(db, () => {
+    logger.log('error', 'the store file was replaced or removed under serve; japroxy stops', {
+      store: db.filename,
+      hint: 'start serve again to use the store now at that path (systemd restarts it)',
+    })
+    void stop('store replaced', 1)
+  })
+}
+
+/** How often `serve` checks that its store file is still the one it opened. */
+export const storeWatchMs = 1000
+
+/**
+ * Calls `onReplaced` once when the store's path no longer names the file `serve` opened (a
+ * restore while serving, or a deletion): serve would otherwise go on with the old file unseen.
+ */
+function watchStoreFile(db: Store, onReplaced: () => void): void {
+  if (!db.filename || db.filename === ':memory:') return
+  const identity = () => {
+    try {
+      const { dev, ino } = statSync(db.filename)
+      return `${dev}:${ino}`
+    } catch {
+      return 'missing'
+    }
+  }
+  const opened = identity()
+  const timer = setInterval(() => {
+    if (identity() === opened) return
+    clearInterval(timer)
+    onReplaced()
+  }, storeWatchMs)
+  timer.unref()
 }

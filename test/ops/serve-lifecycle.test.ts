@@ -5,9 +5,11 @@
 
 import { Database } from 'bun:sqlite'
 import { afterEach, describe, expect, test } from 'bun:test'
+import { copyFileSync, readdirSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
 import { addAllowEntry, removeAllowEntry } from '../../store/allow-list.ts'
 import { writeSetting } from '../../store/settings.ts'
+import { cli } from '../support/cli.ts'
 import { basic, unusedPort, within } from '../support/stack.ts'
 import { type PreparedStore, prepareStore, type ServeProcess, startServe } from './serve-process.ts'
 
@@ -189,6 +191,37 @@ describe('signals', () => {
     ).toBe(true)
     expect(await hung).toBeInstanceOf(Error)
   }, 15_000)
+})
+
+describe('a restore while serve runs', () => {
+  test('restore --replace refuses, naming serve, and changes nothing', async () => {
+    store = await prepareStore()
+    serve = await startServe(store)
+    const backup = join(store.dir, 'backup.db')
+    expect(cli(['backup', backup, '--db', store.dbPath]).code).toBe(0)
+    const result = cli(['restore', backup, '--replace', '--db', store.dbPath])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain(`is open in process`)
+    expect(result.stderr).toContain(`${serve.child.pid} (`)
+    expect(result.stderr).toContain('stop serve (systemctl stop japroxy)')
+    expect(readdirSync(store.dir).filter((f) => f.includes('.replaced-'))).toEqual([])
+    const response = await fetch(`${serve.url}/jira-prod/rest/api/2/myself`, {
+      headers: { authorization: basic(store.apiKey) },
+    })
+    expect(response.status).toBe(200)
+  })
+
+  test('a store file replaced under serve stops it with exit 1, so it is started on the new one', async () => {
+    store = await prepareStore()
+    serve = await startServe(store)
+    // What a restore by another user, or a `mv`, does: another file now has the store's name.
+    const copy = join(store.dir, 'copy.db')
+    copyFileSync(store.dbPath, copy)
+    renameSync(copy, store.dbPath)
+    const line = await serve.waitFor((l) => l.level === 'error', 5000)
+    expect(line.msg).toBe('the store file was replaced or removed under serve; japroxy stops')
+    expect(await serve.child.exited).toBe(1)
+  })
 })
 
 describe('request records', () => {

@@ -1,7 +1,7 @@
 /** `japroxy restore FILE`: puts a checked backup in place of the store (serve stopped first). */
 import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
-import { inspectBackup, restoreStore } from '../../../store/backup.ts'
+import { inspectBackup, restoreStore, storeHolders } from '../../../store/backup.ts'
 import { StoreError } from '../../../store/db.ts'
 import { encodePublicKey, readMasterKeyFile, sodiumReady } from '../../../store/seal.ts'
 import { type GlobalOptions, masterKeyPath, storePath } from '../context.ts'
@@ -48,6 +48,15 @@ export function register(program: Command): void {
           throw new StoreError(
             `a store already exists at ${target}`,
             'stop serve, then run again with --replace (the old store is renamed aside)',
+          )
+        }
+        // A serve (or a TUI) still on the old file would go on with it, unnoticed by anyone.
+        const holders = storeHolders(target)
+        if (holders.length > 0) {
+          const names = holders.map((h) => `${h.pid} (${h.command.slice(0, 60) || '?'})`)
+          throw new StoreError(
+            `the store ${target} is open in process ${names.join(', ')}`,
+            'stop serve (systemctl stop japroxy) and close japroxy tui, then run restore again',
           )
         }
         await sodiumReady()
