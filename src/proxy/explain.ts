@@ -17,6 +17,9 @@ function requestProblem(rest: string, query: string): string | undefined {
   }
 }
 
+// A `.` or `..` segment, plain or percent-encoded.
+const dotSegments = /(?:^|\/)(?:\.|%2e){1,2}(?:\/|$)/i
+
 /** The verdict and the reasoning, one line per step. */
 export interface Explanation {
   isForwarded: boolean
@@ -26,14 +29,25 @@ export interface Explanation {
 /** Walks the path check, anonymous paths and endpoint policy for a request on `route`. */
 export function explainRequest(route: Route, method: string, target: string): Explanation {
   const queryAt = target.indexOf('?')
-  const path = queryAt < 0 ? target : target.slice(0, queryAt)
+  const typed = queryAt < 0 ? target : target.slice(0, queryAt)
   const query = queryAt < 0 ? '' : target.slice(queryAt)
-  const rest =
-    path === route.basePath || path.startsWith(`${route.basePath}/`)
-      ? path.slice(route.basePath.length)
-      : path
+  const isOnRoute = (p: string) => p === route.basePath || p.startsWith(`${route.basePath}/`)
+  // Bun resolves `.` and `..` segments (`%2e` ones too) before serve sees a path, as URL does.
+  const hasDots = typed.startsWith('/') && dotSegments.test(typed)
+  const full = isOnRoute(typed) || !typed.startsWith('/') ? typed : `${route.basePath}${typed}`
+  const path = hasDots ? new URL(full, 'http://h').pathname : typed
+  const rest = isOnRoute(path) ? path.slice(route.basePath.length) : path
   const shown = rest.startsWith('/') ? `${route.basePath}${rest}${query}` : target
-  const lines = [`${method} ${shown} on route ${route.name}:`]
+  const lines = [`${method} ${hasDots ? path : shown} on route ${route.name}:`]
+  if (hasDots) {
+    lines.push('  dot segments resolved first, as serve receives the path')
+    if (!isOnRoute(path)) {
+      lines.push(
+        `  → not on this route: serve gives it to the route for ${path}, if any (else 404)`,
+      )
+      return { isForwarded: false, lines }
+    }
+  }
   const problem = pathProblem(rest) ?? requestProblem(rest, query)
   if (problem)
     return { isForwarded: false, lines: [...lines, `  path check: refused with 400 (${problem})`] }

@@ -5,8 +5,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import fc from 'fast-check'
 import { compilePolicy } from '../../src/proxy/endpoint-policy.ts'
+import { explainRequest } from '../../src/proxy/explain.ts'
 import { pathProblem } from '../../src/proxy/path-check.ts'
 import { addAllowEntry } from '../../store/allow-list.ts'
+import { getRoute } from '../../store/routes.ts'
 import { writeSetting } from '../../store/settings.ts'
 import { addTrustedProxy, removeTrustedProxy } from '../../store/trusted-proxies.ts'
 import { getHead, rawRequest } from '../support/raw-http.ts'
@@ -431,17 +433,36 @@ describe('regressions from the first review', () => {
     stack.jira.clearReceived()
     stack.logLines.length = 0
     for (const header of [`X-Api-Key: ${stack.apiKey}`, `X-Note: key=${stack.apiKey}`]) {
-      const head = `GET /jira-prod/rest/api/2/myself HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}\r\n${header}\r\n\r\n`
+      const head = `GET /jira-prod/rest/api/2/myself HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}\r\n${header}`
       const response = await rawRequest(stack.proxy.port, head)
       expect(response.status).toBe(400)
       expect(response.body).toContain('Credentials belong only in the Authorization header.')
     }
-    const asHost = `GET /jira-prod/rest/api/2/myself HTTP/1.1\r\nHost: ${stack.apiKey}\r\n${auth}\r\n\r\n`
+    const asHost = `GET /jira-prod/rest/api/2/myself HTTP/1.1\r\nHost: ${stack.apiKey}\r\n${auth}`
     expect((await rawRequest(stack.proxy.port, asHost)).status).toBe(400)
     expect(stack.jira.received).toHaveLength(0)
     const logged = stack.logLines.join('\n')
     expect(logged).toContain('credential_in_header')
     expect(logged).not.toContain(stack.apiKey.split('_')[2]!)
+  })
+
+  test("route explain gives serve's verdict for paths with dot segments, plain or encoded", async () => {
+    const route = getRoute(stack.db, 'prod')
+    for (const [method, target] of [
+      ['GET', '/jira-prod/rest/api/2/issue/DEMO-1/%2e%2e/%2e%2e/serverInfo'],
+      ['GET', '/jira-prod/rest/api/2/issue/../group'],
+      ['GET', '/jira-prod/rest/api/2/issue/%2E%2e/group'],
+      ['POST', '/jira-prod/rest/api/2/x/.%2e/group/user'],
+      ['GET', '/jira-prod/rest/api/2/./myself'],
+      ['GET', '/jira-prod/rest/api/2/myself/..;x/group'],
+    ] as const) {
+      const explained = explainRequest(route, method, target)
+      const head = `${method} ${target} HTTP/1.1\r\nHost: 127.0.0.1\r\n${auth}\r\nContent-Length: 0`
+      const { status } = await rawRequest(stack.proxy.port, head)
+      expect(`${target} forwarded: ${status !== 400 && status !== 403}`).toBe(
+        `${target} forwarded: ${explained.isForwarded}`,
+      )
+    }
   })
 
   test('identity headers a header-based single sign-on could trust do not reach Jira', async () => {

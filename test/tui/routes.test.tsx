@@ -52,7 +52,7 @@ describe('Routes screen', () => {
         Upstream CA file  (none)
         Header timeout    60000ms
         Anonymous paths   GET /rest/api/2/serverInfo
-        Endpoint profile  jira-align (42 built-in rules)
+        Endpoint profile  jira-align (44 built-in rules)
         Endpoint rules    (none)
         Link rewriting    on (no public URL yet)
       ↑↓ select route · Enter edit · x explain METHOD PATH
@@ -157,6 +157,14 @@ describe('Routes screen', () => {
     )
     ui.press('CTRL_U')
     ui.type('GET /rest/api/2/../../secure')
+    frame = await ui.waitFor((f) => f.includes('dot segments resolved'))
+    expect(frame).toContain('GET /jira-prod/rest/secure on route prod')
+    expect(frame).toContain('denied with 403: no rule matched')
+    ui.press('CTRL_U')
+    ui.type('GET /rest/../../secure')
+    expect(await ui.waitFor((f) => f.includes('not on this route'))).toContain('/secure')
+    ui.press('CTRL_U')
+    ui.type('GET /rest/api/2/a;b')
     frame = await ui.waitFor((f) => f.includes('refused with 400'))
     ui.press('CTRL_U')
     ui.type('nonsense')
