@@ -7,6 +7,7 @@ import {
   hashApiKey,
   listApiKeys,
   loadKeyGrants,
+  revokeApiKey,
 } from '../../store/keys.ts'
 import {
   addTestRoute,
@@ -33,19 +34,16 @@ afterEach(() => {
   store.close()
 })
 
-async function createKey(name: string, routes?: string, expires = ''): Promise<string> {
+async function createKey(name: string, routes: string, expires = ''): Promise<string> {
   ui.type('n')
   await ui.waitFor((f) => f.includes('Create an API key'))
   ui.type(name)
   await ui.waitFor((f) => f.includes(`Name: ${name}`))
   ui.press('ENTER')
-  await ui.waitFor((f) => f.includes('Routes: prod, test'))
-  if (routes !== undefined) {
-    ui.press('CTRL_U')
-    await ui.waitFor((f) => f.includes('Routes:  '))
-    ui.type(routes)
-    await ui.waitFor((f) => f.includes(`Routes: ${routes}`))
-  }
+  // With two routes none is filled in: Enter alone must not grant them all.
+  await ui.waitFor((f) => /Routes:\s+│/.test(f))
+  ui.type(routes)
+  await ui.waitFor((f) => f.includes(`Routes: ${routes}`))
   ui.press('ENTER')
   await ui.waitFor((f) => f.includes('Expires:'))
   if (expires) {
@@ -140,6 +138,9 @@ describe('Keys screen', () => {
     ui.type('short')
     await ui.waitFor((f) => f.includes('Name: short'))
     ui.press('ENTER', 'ENTER')
+    // Enter on the empty Routes field says why it is refused.
+    expect(await ui.waitFor((f) => f.includes('✗'))).toContain('grant at least one route')
+    ui.type('test\r')
     await ui.waitFor((f) => f.includes('Expires:'))
     ui.type('yesterday')
     expect(await ui.waitFor((f) => f.includes('✗'))).toContain(
@@ -191,6 +192,10 @@ describe('Keys screen', () => {
     expect(await ui.waitFor((f) => f.includes('key b-key expires'))).toMatch(/b-key .* 2099-01-31/)
     ui.type('e')
     await ui.waitFor((f) => f.includes('Expiry of key "b-key"'))
+    // An empty Enter must not make the key eternal without saying so.
+    ui.press('ENTER')
+    await ui.waitFor((f) => f.includes('✗ type a date, a duration, or never'))
+    expect(getApiKey(store.db, 'b-key').expiresAt).toBeDefined()
     ui.type('never')
     ui.press('ENTER')
     await ui.waitFor((f) => f.includes('no longer expires'))
@@ -204,8 +209,8 @@ describe('Keys screen', () => {
     ui.type('n')
     await ui.waitFor((f) => f.includes('Create an API key'))
     ui.type('pasted\r')
-    await ui.waitFor((f) => f.includes('Routes: prod, test'))
-    ui.type('\r\r')
+    await ui.waitFor((f) => f.includes('Routes:'))
+    ui.type('prod\r\r')
     expect(await ui.waitFor((f) => f.includes('shown only this once'))).toContain('"pasted"')
   })
 
@@ -216,6 +221,31 @@ describe('Keys screen', () => {
       createApiKey(db, 'cli', { name: 'from-cli', routes: ['test'] }),
     )
     expect(await ui.waitFor((f) => f.includes('from-cli'), 1000)).toMatch(/from-cli\s+test/)
+  })
+
+  test('the selection stays on its key when another process adds one above it', async () => {
+    createApiKey(store.db, 'test', { name: 'bulk-1', routes: ['prod'] })
+    createApiKey(store.db, 'test', { name: 'bulk-2', routes: ['prod'] })
+    ui = renderConsole(store.db, 'keys')
+    await ui.waitFor((f) => f.includes('bulk-2'))
+    ui.press('DOWN')
+    changeElsewhere(store.dbPath, (db) =>
+      createApiKey(db, 'cli', { name: 'aaa-first', routes: ['prod'] }),
+    )
+    await ui.waitFor((f) => f.includes('aaa-first'), 1000)
+    ui.type('r')
+    expect(await ui.waitFor((f) => f.includes('Revoke key'))).toContain('Revoke key "bulk-2"')
+  })
+
+  test('r and e on a revoked key say why nothing opens', async () => {
+    createApiKey(store.db, 'test', { name: 'gone', routes: ['prod'] })
+    revokeApiKey(store.db, 'test', 'gone')
+    ui = renderConsole(store.db, 'keys')
+    await ui.waitFor((f) => f.includes('gone'))
+    ui.type('e')
+    const frame = await ui.waitFor((f) => f.includes('is revoked'))
+    expect(frame).toContain('key gone is revoked; create a new key instead')
+    expect(frame).not.toContain('Expiry of key')
   })
 
   test('shows a store error with what to do, and keeps the screen working', async () => {

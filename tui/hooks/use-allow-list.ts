@@ -111,7 +111,11 @@ export function useAllowListScreen(isActive: boolean, pageSize: number): AllowLi
   const [isTesting, setIsTesting] = useState(false)
   const isListActive = isActive && !form.spec && !isTesting
   const entries = data.data?.entries ?? []
-  const cursor = useListCursor(entries.length, { isActive: isListActive, pageSize })
+  const cursor = useListCursor(entries.length, {
+    isActive: isListActive,
+    pageSize,
+    ids: entries.map((e) => String(e.id)),
+  })
   const testInput = useTextInput({
     isActive: isActive && isTesting,
     onCancel: () => setIsTesting(false),

@@ -64,7 +64,11 @@ export function useCredentialsScreen(isActive: boolean, pageSize: number): Crede
   const rows = useStoreQuery(readRows)
   const form = useForm()
   const isListActive = isActive && !form.spec
-  const cursor = useListCursor(rows.data?.length ?? 0, { isActive: isListActive, pageSize })
+  const cursor = useListCursor(rows.data?.length ?? 0, {
+    isActive: isListActive,
+    pageSize,
+    ids: rows.data?.map((r) => r.route),
+  })
 
   const seal = (route: string, secret: CredentialSecret): string => {
     setCredential(db, actor, route, secret)

@@ -16,6 +16,7 @@ import { type Form, type FormSpec, useForm } from './use-form.ts'
 import { useInputLock } from './use-input-lock.ts'
 import { useKeyInput } from './use-key-input.ts'
 import { type ListCursor, useListCursor } from './use-list-cursor.ts'
+import { useSetStatus } from './use-status.ts'
 import { useStore } from './use-store.ts'
 import { type QueryResult, useStoreQuery } from './use-store-query.ts'
 
@@ -57,11 +58,16 @@ function splitList(text: string): string[] {
 /** State and keys of the Keys screen; keys work only while `isActive`. */
 export function useKeysScreen(isActive: boolean, pageSize: number): KeysScreen {
   const { db, actor, markChanged } = useStore()
+  const setStatus = useSetStatus()
   const keys = useStoreQuery(listApiKeys, { isLive: true })
   const form = useForm()
   const [newKey, setNewKey] = useState<NewKey | undefined>()
   const isListActive = isActive && !form.spec && !newKey
-  const cursor = useListCursor(keys.data?.length ?? 0, { isActive: isListActive, pageSize })
+  const cursor = useListCursor(keys.data?.length ?? 0, {
+    isActive: isListActive,
+    pageSize,
+    ids: keys.data?.map((k) => k.keyId),
+  })
   useInputLock(newKey !== undefined)
 
   const createSpec = (): FormSpec => {
@@ -80,7 +86,8 @@ export function useKeysScreen(isActive: boolean, pageSize: number): KeysScreen {
         {
           name: 'routes',
           label: 'Routes',
-          initial: routeNames.join(', '),
+          // With several routes none is granted unless named: Enter alone must not grant all.
+          initial: routeNames.length === 1 ? routeNames[0] : '',
           hint: `routes granted, comma-separated (there are: ${routeNames.join(', ') || 'none'})`,
           check: (v, all) => problems('keys.routes', all.name ?? '', splitList(v)),
         },
@@ -130,7 +137,8 @@ export function useKeysScreen(isActive: boolean, pageSize: number): KeysScreen {
         name: 'expires',
         label: 'Expires',
         hint: '2027-01-31, 90d, or never',
-        check: expiryProblem,
+        // Typed out: an empty Enter must not silently make a key (even an expired one) eternal.
+        check: (text) => (text === '' ? 'type a date, a duration, or never' : expiryProblem(text)),
         preview: expiryPreview,
       },
     ],
@@ -146,10 +154,13 @@ export function useKeysScreen(isActive: boolean, pageSize: number): KeysScreen {
     (input) => {
       const selected = keys.data?.[cursor.current()]
       if (input === 'n') form.open(createSpec())
-      else if (input === 'r' && selected && selected.revokedAt === undefined)
-        form.open(revokeSpec(selected))
-      else if (input === 'e' && selected && selected.revokedAt === undefined)
-        form.open(expirySpec(selected))
+      else if ((input === 'r' || input === 'e') && selected?.revokedAt !== undefined)
+        setStatus({
+          text: `key ${selected?.name} is revoked; create a new key instead`,
+          tone: 'info',
+        })
+      else if (input === 'r' && selected) form.open(revokeSpec(selected))
+      else if (input === 'e' && selected) form.open(expirySpec(selected))
     },
     { isActive: isListActive },
   )

@@ -1,5 +1,9 @@
-/** The selected row of a list: arrows, Page Up/Down, Home/End; kept inside the list's length. */
-
+/**
+ * The selected row of a list: arrows, Page Up/Down, Home/End; kept inside the list's length.
+ * Given the rows' ids, the selection stays on the same row when rows are added or removed above
+ * it (another process creating a key must not move the admin's selection onto a different key).
+ */
+import { useRef } from 'react'
 import { useKeyInput } from './use-key-input.ts'
 import { useRefState } from './use-ref-state.ts'
 
@@ -14,11 +18,29 @@ export interface ListCursor {
 /** Moves a selection over `length` rows while `isActive`; `onMove` hears every move. */
 export function useListCursor(
   length: number,
-  options: { isActive: boolean; pageSize?: number; onMove?: () => void },
+  options: {
+    isActive: boolean
+    pageSize?: number
+    onMove?: () => void
+    /** Each row's identity, in order; the selection follows the selected row's. */
+    ids?: readonly string[]
+  },
 ): ListCursor {
   const [selected, setSelected] = useRefState(0)
+  const followed = useRef<string | undefined>(undefined)
   const clamp = (i: number) => Math.max(0, Math.min(i, length - 1))
   const page = Math.max(1, options.pageSize ?? 10)
+  const { ids } = options
+  const select = (index: number) => {
+    setSelected(index)
+    followed.current = ids?.[clamp(index)]
+  }
+  if (ids) {
+    const at = followed.current === undefined ? -1 : ids.indexOf(followed.current)
+    // A render-time update of this component's own state: React renders again at once.
+    if (at >= 0 && at !== clamp(selected())) setSelected(at)
+    else if (at < 0) followed.current = ids[clamp(selected())]
+  }
   useKeyInput(
     (_input, key) => {
       const index = clamp(selected())
@@ -30,10 +52,10 @@ export function useListCursor(
       else if (key.home) next = 0
       else if (key.end) next = length - 1
       if (next === undefined || length === 0) return
-      setSelected(clamp(next))
+      select(clamp(next))
       options.onMove?.()
     },
     { isActive: options.isActive },
   )
-  return { index: clamp(selected()), current: () => clamp(selected()), setIndex: setSelected }
+  return { index: clamp(selected()), current: () => clamp(selected()), setIndex: select }
 }

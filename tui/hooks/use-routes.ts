@@ -67,7 +67,11 @@ export function useRoutesScreen(isActive: boolean, pageSize: number): RoutesScre
   const [isExplaining, setIsExplaining] = useState(false)
   const isFree = isActive && !form.spec && !isExplaining
   const list = routes.data ?? []
-  const cursor = useListCursor(list.length, { isActive: isFree && !isEditing, pageSize })
+  const cursor = useListCursor(list.length, {
+    isActive: isFree && !isEditing,
+    pageSize,
+    ids: list.map((r) => r.name),
+  })
   const settingCursor = useListCursor(routeSettings.length, { isActive: isFree && isEditing })
   const selected = list[cursor.index]
   const explainInput = useTextInput({
