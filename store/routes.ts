@@ -109,7 +109,9 @@ export function validateRoute(
     fields.headerTimeoutMs < 100 ||
     fields.headerTimeoutMs > 3_600_000
   ) {
-    problems.push(`${at}.headerTimeoutMs: must be a whole number of ms from 100 to 3600000`)
+    problems.push(
+      `${at}.headerTimeoutMs: must be from 100 ms to 1 hour (3600000 ms; a duration like 30s where one is typed)`,
+    )
   }
   fields.anonymousPaths.forEach((entry, i) => {
     const problem = anonymousPathProblem(entry)
@@ -138,7 +140,7 @@ function upstreamProblems(at: string, text: string, rules: RouteRules): string[]
   if (url.protocol === 'http:' && !rules.isPlainHttpAllowed && !isLoopbackHost(url.hostname)) {
     return [
       `${at}.upstreamUrl: plain http is only allowed to loopback` +
-        ' (use https, or --allow-plain-http)',
+        ' (use https, or --allow-plain-http on `japroxy route add` or `route set`)',
     ]
   }
   return []

@@ -124,7 +124,7 @@ describe('import', () => {
       'routes.prod.policy.rules: "deny DELETE /x" appears more than once',
       'allowList[3].cidr: "10.0.0.1/8" has host bits set; did you mean 10.0.0.0/8',
       'keys.stranger: not in this store and the file has no hash',
-      'routes.prod.headerTimeoutMs: must be a whole number of ms from 100 to 3600000',
+      'routes.prod.headerTimeoutMs: must be from 100 ms to 1 hour (3600000 ms; a duration like 30s where one is typed)',
       'routes.prod.policy.rules[2]: "let" is not allow or deny',
       'allow 10.1.0.0/16 (route nope) "": allowList.route: no route named "nope"',
       'settings.lockout.threshold: must be a whole number from 0 to 1000000',
