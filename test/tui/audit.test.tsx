@@ -56,6 +56,16 @@ describe('Audit screen', () => {
     expect(rowsOf(frame)[0]).toContain('key.create')
     ui.press('ENTER')
     expect(await ui.waitFor((f) => f.includes('filter: alice'))).toContain('/ filter: alice')
+    // Esc while changing it puts the filter back as it was, as on Live.
+    ui.type('/')
+    await ui.waitFor((f) => f.includes('Filter the audit trail'))
+    ui.press('CTRL_U')
+    ui.type('zzz')
+    await ui.waitFor((f) => rowsOf(f).length === 0)
+    ui.press('ESC')
+    const restored = await ui.waitFor((f) => !f.includes('Filter the audit trail'))
+    expect(restored).toContain('/ filter: alice')
+    expect(rowsOf(restored)).toHaveLength(1)
   })
 
   test('shows a change made by another process within a second', async () => {

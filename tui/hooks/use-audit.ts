@@ -1,5 +1,5 @@
 /** The Audit screen's data: the newest admin changes, filtered by text typed after `/`. */
-import { useMemo, useState } from 'react'
+import { useMemo, useRef, useState } from 'react'
 import { type AuditRecord, listAudit } from '../../store/audit.ts'
 import type { Store } from '../../store/db.ts'
 import { useInputLock } from './use-input-lock.ts'
@@ -36,11 +36,16 @@ export function useAuditScreen(isActive: boolean, pageSize: number): AuditScreen
   const audit = useStoreQuery(readAudit)
   const [filterText, setFilterText] = useState('')
   const [isFiltering, setIsFiltering] = useState(false)
+  const filterBefore = useRef('')
   const filterInput = useTextInput({
     isActive: isActive && isFiltering,
     onChange: setFilterText,
     onSubmit: () => setIsFiltering(false),
-    onCancel: () => setIsFiltering(false),
+    // As on Live: Esc puts back the filter that was there before `/`.
+    onCancel: () => {
+      setFilterText(filterBefore.current)
+      setIsFiltering(false)
+    },
   })
   const visible = useMemo(() => {
     const words = filterText.toLowerCase().split(/\s+/).filter(Boolean)
@@ -55,6 +60,7 @@ export function useAuditScreen(isActive: boolean, pageSize: number): AuditScreen
   useKeyInput(
     (input) => {
       if (input === '/') {
+        filterBefore.current = filterText
         filterInput.setValue(filterText)
         setIsFiltering(true)
       }
