@@ -1,7 +1,10 @@
 /**
  * The Live requests filter: `status:5xx` (or `status:404`), `route:NAME`, `key:KEYID`, `ip:ADDR`
- * (prefix) and free words matched anywhere in the record, all of which must match.
+ * (a prefix, or a CIDR block like 10.0.0.0/8) and free words matched anywhere in the record, all
+ * of which must match.
  */
+import { compileAllowList } from '../src/proxy/allow-list.ts'
+import { normaliseCidr } from '../store/allow-list.ts'
 import type { RequestRecord } from '../store/request-records.ts'
 
 /** A parsed filter. */
@@ -11,6 +14,8 @@ export interface LiveFilter {
   route: string | undefined
   keyId: string | undefined
   clientIp: string | undefined
+  /** `ip:` given as a CIDR block: whether an address is inside it. */
+  ipBlock: ((ip: string) => boolean) | undefined
   words: string[]
   /** Tokens that could not be understood, to show the admin. */
   problems: string[]
@@ -23,6 +28,7 @@ export function parseLiveFilter(text: string): LiveFilter {
     route: undefined,
     keyId: undefined,
     clientIp: undefined,
+    ipBlock: undefined,
     words: [],
     problems: [],
   }
@@ -32,10 +38,21 @@ export function parseLiveFilter(text: string): LiveFilter {
     if (name === 'status') filter.status = parseStatus(value, filter.problems)
     else if (name === 'route') filter.route = value
     else if (name === 'key') filter.keyId = value
+    else if (name === 'ip' && value.includes('/')) filter.ipBlock = parseBlock(value, filter.problems)
     else if (name === 'ip') filter.clientIp = value
     else filter.words.push(token.toLowerCase())
   }
   return filter
+}
+
+function parseBlock(value: string, problems: string[]): LiveFilter['ipBlock'] {
+  const { cidr } = normaliseCidr(value)
+  if (!cidr) {
+    problems.push(`ip:${value} is not a CIDR block (like 10.0.0.0/8 or 2001:db8::/32)`)
+    return undefined
+  }
+  const matcher = compileAllowList([{ cidr, scope: 'filter', note: '' }])
+  return (ip) => matcher.match(ip) !== undefined
 }
 
 function parseStatus(value: string, problems: string[]): LiveFilter['status'] {
@@ -57,6 +74,7 @@ export function matchesLiveFilter(record: RequestRecord, filter: LiveFilter): bo
   if (filter.route !== undefined && record.route !== filter.route) return false
   if (filter.keyId !== undefined && !(record.keyId ?? '').startsWith(filter.keyId)) return false
   if (filter.clientIp !== undefined && !record.clientIp.startsWith(filter.clientIp)) return false
+  if (filter.ipBlock && !filter.ipBlock(record.clientIp)) return false
   if (filter.words.length === 0) return true
   const haystack = [
     record.method,

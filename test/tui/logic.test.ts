@@ -69,6 +69,10 @@ describe('Live filter', () => {
     ['key:abc', { keyId: undefined }, false],
     ['ip:10.1.', { clientIp: '10.1.2.3' }, true],
     ['ip:10.1.', { clientIp: '110.1.2.3' }, false],
+    ['ip:10.0.0.0/8', { clientIp: '10.1.2.3' }, true],
+    ['ip:10.0.0.0/8', { clientIp: '110.1.2.3' }, false],
+    ['ip:2001:db8::/32', { clientIp: '2001:db8:1::5' }, true],
+    ['ip:10.1.2.3/8', { clientIp: '10.1.2.3' }, false],
     ['serverinfo', {}, true],
     ['ip_not_allowed', { reason: 'ip_not_allowed', status: 403 }, true],
     ['status:4xx key_unknown', { status: 401, reason: 'key_unknown' }, true],
@@ -84,6 +88,12 @@ describe('Live filter', () => {
       expect(matchesLiveFilter(record(fields), parseLiveFilter(text))).toBe(isMatch)
     })
   }
+
+  test('reports an ip: block it cannot read', () => {
+    expect(parseLiveFilter('ip:127.0.0.0/33').problems).toEqual([
+      'ip:127.0.0.0/33 is not a CIDR block (like 10.0.0.0/8 or 2001:db8::/32)',
+    ])
+  })
 
   test('reports a status it cannot read instead of matching nothing silently', () => {
     expect(parseLiveFilter('status:9xx').problems).toEqual([
