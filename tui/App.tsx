@@ -98,7 +98,7 @@ export function App({ db, actor, pollMs = defaultPollMs, initialScreen = 'overvi
         <InputLockContext.Provider value={lock}>
           <KeyRouterContext.Provider value={router}>
             <Box flexDirection="column" width={width} height={rows}>
-              {isTooSmall ? null : <TabBar screens={screens} active={screen} />}
+              {isTooSmall ? null : <TabBar screens={screens} active={screen} width={width} />}
               <Box flexDirection="column" height={height} overflow="hidden">
                 {isTooSmall ? (
                   <Text color="yellow">
