@@ -56,6 +56,31 @@ export function fitEnd(text: string, width: number): string {
   return `…${flat.slice(flat.length - width + 1)}`
 }
 
+/**
+ * `text` wrapped at spaces into lines of at most `width` columns (a longer word is split), at
+ * most `maxLines` of them; when more would be needed the last one ends in `…`.
+ */
+export function wrapWords(text: string, width: number, maxLines: number): string[] {
+  const size = Math.max(1, width)
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length <= size) {
+      line = `${line} ${word}`
+      continue
+    }
+    if (line) lines.push(line)
+    line = word
+    while (line.length > size) {
+      lines.push(line.slice(0, size))
+      line = line.slice(size)
+    }
+  }
+  if (line) lines.push(line)
+  if (lines.length <= maxLines) return lines
+  return [...lines.slice(0, maxLines - 1), fit(lines.slice(maxLines - 1).join(' '), size)]
+}
+
 /** The colour of an HTTP status by class: 2xx green, 3xx cyan, 4xx yellow, 5xx red. */
 export function statusColor(status: number): 'green' | 'cyan' | 'yellow' | 'red' | 'white' {
   if (status >= 500) return 'red'

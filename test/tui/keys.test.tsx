@@ -105,6 +105,20 @@ describe('Keys screen', () => {
     expect(listAudit(store.db, 1)[0]).toMatchObject({ actor: testActor, action: 'key.create' })
   })
 
+  test('while the new key is shown, the footer offers only the keys that work', async () => {
+    ui = renderConsole(store.db, 'keys')
+    await ui.waitFor((f) => f.includes('no API keys yet'))
+    await createKey('align', 'prod')
+    const shown = await ui.waitFor((f) => f.includes('Ctrl+C quit'))
+    expect(shown).not.toContain('? help')
+    expect(shown).toContain('Enter I have copied the key')
+    // ? and q go nowhere while the key is shown.
+    ui.type('?q')
+    ui.press('ENTER')
+    const after = await ui.waitFor((f) => f.includes('created key align') && f.includes('? help'))
+    expect(after).not.toContain('Ctrl+C quit')
+  })
+
   test('checks the name and routes as they are typed and refuses Enter until they are right', async () => {
     createApiKey(store.db, 'test', { name: 'taken', routes: ['prod'] })
     ui = renderConsole(store.db, 'keys')

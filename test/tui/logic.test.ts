@@ -6,7 +6,7 @@ import type { RequestRecord } from '../../store/request-records.ts'
 import { wouldGetIn } from '../../tui/allow-check.ts'
 import { inputWindow } from '../../tui/components/InputLine.tsx'
 import { sparkline } from '../../tui/components/Sparkline.tsx'
-import { fit, fitEnd, windowStart } from '../../tui/format.ts'
+import { fit, fitEnd, windowStart, wrapWords } from '../../tui/format.ts'
 import { fieldToFix } from '../../tui/hooks/use-form.ts'
 import { type Editing, editingAtEnd, editText } from '../../tui/hooks/use-text-input.ts'
 import { matchesLiveFilter, parseLiveFilter } from '../../tui/live-filter.ts'
@@ -223,5 +223,18 @@ describe('after the store refuses a form', () => {
     )
     expect(fieldToFix(spec, { username: '', password: 'x' }, ['credential.password: bad'])).toBe(0)
     expect(fieldToFix(spec, { username: 'svc', password: 'x' }, ['database is locked'])).toBe(0)
+  })
+})
+
+describe('wrapWords', () => {
+  test('wraps at spaces, splits a word longer than a line, and ends a cut text in …', () => {
+    expect(wrapWords('the API key is the only check left', 12, 3)).toEqual([
+      'the API key',
+      'is the only',
+      'check left',
+    ])
+    expect(wrapWords('jpx_abcdefghij_rest', 8, 3)).toEqual(['jpx_abcd', 'efghij_r', 'est'])
+    expect(wrapWords('one two three four five six', 7, 2)).toEqual(['one two', 'three …'])
+    expect(wrapWords('', 10, 3)).toEqual([])
   })
 })
