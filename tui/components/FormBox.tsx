@@ -1,6 +1,8 @@
 /** An open form: the fields typed so far, the one being typed with its live check, and errors. */
 import { Box, Text, useWindowSize } from 'ink'
+import { useEffect } from 'react'
 import type { Form, FormSpec } from '../hooks/use-form.ts'
+import { useSetStatus } from '../hooks/use-status.ts'
 import { ErrorBox } from './ErrorBox.tsx'
 import { InputLine } from './InputLine.tsx'
 
@@ -20,6 +22,11 @@ export function FormBox({ form }: FormBoxProps) {
   const problem = field.check?.(input.value, values)
   const preview = problem ? [] : (field.preview?.(input.value, values) ?? [])
   const isLast = step === spec.fields.length - 1
+  const setStatus = useSetStatus()
+  // The status line tells how an earlier action ended; beside this form, or an error it got, it
+  // would read as this one's outcome ("cancelled; nothing was written").
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a new error is what clears it again
+  useEffect(() => setStatus(undefined), [form.error, setStatus])
   // The box's border and padding take 4 columns, the label and its `: ` the rest.
   const { columns } = useWindowSize()
   const room = Math.max(8, columns - 4 - field.label.length - 2)
