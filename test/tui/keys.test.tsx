@@ -7,6 +7,7 @@ import {
   hashApiKey,
   listApiKeys,
   loadKeyGrants,
+  revokeApiKey,
 } from '../../store/keys.ts'
 import {
   addTestRoute,
@@ -63,12 +64,44 @@ describe('Keys screen', () => {
     const frame = await ui.waitFor((f) => f.includes('align'))
     expect(compact(timeless(frame)).replace(key.keyId, 'KEYID_____')).toMatchInlineSnapshot(`
       " 1 Overview  2 Keys  3 Allow-list  4 Routes  5 Credentials  6 Live  7 Audit
-      keyId      name         routes       created    expires    last used status
-      KEYID_____ align        prod         YYYY-MM-DD never      never     active
+      keyId      name         routes created    expires    last used status
+      KEYID_____ align        prod   YYYY-MM-DD never      never     active
       ↑↓ select · n new key · r revoke · e expiry
 
                                                                        ? help · q quit"
     `)
+  })
+
+  test('keeps the header and the status of every key from 60 columns up', async () => {
+    for (let i = 0; i < 30; i++) createApiKey(store.db, 'test', { name: `k${i}`, routes: ['prod'] })
+    revokeApiKey(store.db, 'test', 'k1')
+    ui = renderConsole(store.db, 'keys')
+    await ui.waitFor((f) => f.includes('k0 '))
+    for (const [columns, rows] of [
+      [64, 20],
+      [62, 16],
+      [61, 16],
+      [60, 16],
+    ] as const) {
+      ui.resize(columns, rows)
+      const frame = await ui.waitFor((f) => f.split('\n')[0]!.length <= columns)
+      const lines = frame.split('\n')
+      expect(lines).toHaveLength(rows)
+      expect(lines[1]).toMatch(/^keyId +name +routes .* status$/)
+      expect(lines[2]).toMatch(/ k0 .* active$/)
+      expect(lines[3]).toMatch(/ k1 .* revoked$/)
+    }
+  })
+
+  test('gives a long name the spare width instead of cutting it at 12', async () => {
+    createApiKey(store.db, 'test', { name: 'jira-align-production', routes: ['prod'] })
+    ui = renderConsole(store.db, 'keys')
+    const frame = await ui.waitFor((f) => f.includes('jira-align'))
+    expect(frame).toMatch(/ jira-align-production prod +\d{4}-\d\d-\d\d never /)
+    ui.resize(120, 30)
+    expect(await ui.waitFor((f) => f.split('\n').length === 30)).toContain(
+      ' jira-align-production prod ',
+    )
   })
 
   test('with a full list on 80x24, the new key box keeps its "shown only this once" title', async () => {

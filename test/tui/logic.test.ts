@@ -4,6 +4,7 @@ import type { Key } from 'ink'
 import type { AllowEntry } from '../../store/allow-list.ts'
 import type { RequestRecord } from '../../store/request-records.ts'
 import { wouldGetIn } from '../../tui/allow-check.ts'
+import { columnWidths, shownColumns } from '../../tui/column-widths.ts'
 import { inputWindow } from '../../tui/components/InputLine.tsx'
 import { sparkline } from '../../tui/components/Sparkline.tsx'
 import { fit, fitEnd, windowStart, wrapWords } from '../../tui/format.ts'
@@ -236,5 +237,33 @@ describe('wrapWords', () => {
     expect(wrapWords('jpx_abcdefghij_rest', 8, 3)).toEqual(['jpx_abcd', 'efghij_r', 'est'])
     expect(wrapWords('one two three four five six', 7, 2)).toEqual(['one two', 'three …'])
     expect(wrapWords('', 10, 3)).toEqual([])
+  })
+})
+
+describe('columnWidths', () => {
+  const columns = [
+    { width: 10 },
+    { width: 12, min: 8, grow: 'content' as const },
+    { width: 20, min: 10, grow: 'rest' as const },
+    { width: 7, hideBelow: 50 },
+  ]
+
+  test('keeps the usual widths when they just fit', () => {
+    expect(columnWidths(columns, [10, 5, 5, 7], 52)).toEqual([10, 12, 20, 7])
+  })
+
+  test('shrinks the column with the most to spare first, never below its minimum', () => {
+    expect(columnWidths(columns, [10, 5, 5, 7], 46)).toEqual([10, 12, 14, 7])
+    expect(columnWidths(columns, [10, 5, 5, 7], 38)).toEqual([10, 8, 10, 7])
+  })
+
+  test('gives spare cells to cut cells in turn, then what is left to the rest column', () => {
+    expect(columnWidths(columns, [10, 30, 24, 7], 62)).toEqual([10, 18, 24, 7])
+    expect(columnWidths(columns, [10, 14, 5, 7], 80)).toEqual([10, 14, 46, 7])
+  })
+
+  test('leaves out a column below its width', () => {
+    expect(shownColumns(columns, 49)).toEqual([0, 1, 2])
+    expect(shownColumns(columns, 50)).toEqual([0, 1, 2, 3])
   })
 })

@@ -4,7 +4,7 @@ import { ErrorBox } from '../components/ErrorBox.tsx'
 import { FormBox } from '../components/FormBox.tsx'
 import { KeyHints } from '../components/KeyHints.tsx'
 import { LiveBox, liveBoxHeight } from '../components/LiveBox.tsx'
-import { Table } from '../components/Table.tsx'
+import { Table, type TableColumn } from '../components/Table.tsx'
 import { formatDate } from '../format.ts'
 import { useAllowListScreen } from '../hooks/use-allow-list.ts'
 import { formHeight } from '../hooks/use-form.ts'
@@ -16,12 +16,12 @@ export interface AllowListScreenProps {
   height: number
 }
 
-const columns = [
-  { title: 'for', width: 12 },
-  { title: 'address / CIDR', width: 28 },
+const columns: readonly TableColumn[] = [
+  { title: 'for', width: 12, min: 6, grow: 'content' },
+  { title: 'address / CIDR', width: 28, min: 18, grow: 'content' },
   { title: 'added', width: 10 },
-  { title: 'note', width: 'rest' },
-] as const
+  { title: 'note', width: 4, grow: 'rest' },
+]
 
 /** Renders the Allow-list screen. */
 export function AllowListScreen({ isActive, width, height }: AllowListScreenProps) {

@@ -5,7 +5,7 @@ import { ErrorBox } from '../components/ErrorBox.tsx'
 import { FormBox } from '../components/FormBox.tsx'
 import { KeyHints } from '../components/KeyHints.tsx'
 import { NewKeyBox } from '../components/NewKeyBox.tsx'
-import { Table, type TableRow } from '../components/Table.tsx'
+import { Table, type TableColumn, type TableRow } from '../components/Table.tsx'
 import { formatAgo, formatDate } from '../format.ts'
 import { formHeight } from '../hooks/use-form.ts'
 import { useKeysScreen } from '../hooks/use-keys.ts'
@@ -17,15 +17,16 @@ export interface KeysScreenProps {
   height: number
 }
 
-const columns = [
+// Names and routes take the spare width; below 72 columns `created` makes way for the status.
+const columns: readonly TableColumn[] = [
   { title: 'keyId', width: 10 },
-  { title: 'name', width: 12 },
-  { title: 'routes', width: 12 },
-  { title: 'created', width: 10 },
+  { title: 'name', width: 12, min: 8, grow: 'content' },
+  { title: 'routes', width: 6, grow: 'content' },
+  { title: 'created', width: 10, hideBelow: 72 },
   { title: 'expires', width: 10 },
   { title: 'last used', width: 9 },
-  { title: 'status', width: 'rest' },
-] as const
+  { title: 'status', width: 7 },
+]
 
 const statusColors = { active: 'green', expired: 'yellow', revoked: 'red' } as const
 

@@ -5,7 +5,7 @@ import { FormBox } from '../components/FormBox.tsx'
 import { KeyHints } from '../components/KeyHints.tsx'
 import { LiveBox, liveBoxHeight } from '../components/LiveBox.tsx'
 import { RouteSettings } from '../components/RouteSettings.tsx'
-import { Table } from '../components/Table.tsx'
+import { Table, type TableColumn } from '../components/Table.tsx'
 import { formHeight } from '../hooks/use-form.ts'
 import { useRoutesScreen } from '../hooks/use-routes.ts'
 import { routeSettings } from '../route-fields.ts'
@@ -18,11 +18,11 @@ export interface RoutesScreenProps {
   height: number
 }
 
-const columns = [
-  { title: 'route', width: 12 },
-  { title: 'base path', width: 16 },
-  { title: 'upstream', width: 'rest' },
-] as const
+const columns: readonly TableColumn[] = [
+  { title: 'route', width: 12, min: 8, grow: 'content' },
+  { title: 'base path', width: 16, min: 10, grow: 'content' },
+  { title: 'upstream', width: 20, min: 10, grow: 'rest' },
+]
 
 const settingsHeight = routeSettings.length + 1
 
