@@ -66,6 +66,18 @@ describe('Overview screen', () => {
     `)
   })
 
+  test('gives long route names and base paths the spare width of a wide terminal', async () => {
+    addTestRoute(store.db, 'jira-align-production-eu', '/jira-align-production-eu')
+    ui = renderConsole(store.db)
+    ui.resize(120, 30)
+    const frame = await ui.waitFor((f) => f.split('\n').length === 30 && f.includes('/jira-align'))
+    expect(frame).toMatch(/^jira-align-production-eu \/jira-align-production-eu http:/m)
+    ui.type('4')
+    expect(await ui.waitFor((f) => f.includes('Endpoint rules'))).toMatch(
+      /^jira-align-production-eu \/jira-align-production-eu http:/m,
+    )
+  })
+
   test('warns about an empty allow-list, a missing credential and a key expiring soon', async () => {
     createApiKey(store.db, 'cli', {
       name: 'soon',
