@@ -138,6 +138,21 @@ describe('Keys screen', () => {
     expect(listAudit(store.db, 1)[0]).toMatchObject({ actor: testActor, action: 'key.create' })
   })
 
+  test('shows the new key on one unbroken line from 60 columns up', async () => {
+    ui = renderConsole(store.db, 'keys')
+    await ui.waitFor((f) => f.includes('no API keys yet'))
+    ui.resize(60, 16)
+    await ui.waitFor((f) => f.split('\n').length === 16)
+    const shown = await createKey('jira-align-production', 'prod')
+    const line = shown.split('\n').find((l) => l.includes('jpx_'))
+    expect(line?.trim()).toMatch(/^jpx_[a-z0-9]{10}_[A-Za-z0-9_-]{43}$/)
+    for (const columns of [61, 62, 80]) {
+      ui.resize(columns, 16)
+      const frame = await ui.waitFor((f) => f.split('\n')[0]!.length <= columns)
+      expect(frame).toContain(line!.trim())
+    }
+  })
+
   test('while the new key is shown, the footer offers only the keys that work', async () => {
     ui = renderConsole(store.db, 'keys')
     await ui.waitFor((f) => f.includes('no API keys yet'))

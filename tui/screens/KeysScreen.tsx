@@ -70,7 +70,7 @@ export function KeysScreen({ isActive, width, height }: KeysScreenProps) {
       )}
       {keys.error ? <ErrorBox error={keys.error} /> : null}
       {form.spec ? <FormBox form={{ ...form, spec: form.spec }} /> : null}
-      {newKey ? <NewKeyBox {...newKey} /> : null}
+      {newKey ? <NewKeyBox {...newKey} width={width} /> : null}
       <KeyHints
         hints={
           newKey
