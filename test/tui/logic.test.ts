@@ -5,6 +5,7 @@ import type { AllowEntry } from '../../store/allow-list.ts'
 import type { RequestRecord } from '../../store/request-records.ts'
 import { wouldGetIn } from '../../tui/allow-check.ts'
 import { columnWidths, shownColumns } from '../../tui/column-widths.ts'
+import { answerRows } from '../../tui/components/LiveBox.tsx'
 import { inputWindow } from '../../tui/components/InputLine.tsx'
 import { sparkline } from '../../tui/components/Sparkline.tsx'
 import { fit, fitEnd, windowStart, wrapWords } from '../../tui/format.ts'
@@ -265,5 +266,46 @@ describe('columnWidths', () => {
   test('leaves out a column below its width', () => {
     expect(shownColumns(columns, 49)).toEqual([0, 1, 2])
     expect(shownColumns(columns, 50)).toEqual([0, 1, 2, 3])
+  })
+})
+
+describe('answerRows', () => {
+  const lines = [
+    { text: 'first line of the answer' },
+    { text: '  an indented line that is long' },
+    { text: '  → refused' },
+  ]
+
+  test('wraps long lines keeping their indent when there is room', () => {
+    expect(answerRows(lines, 24).map((l) => l.text)).toEqual([
+      'first line of the',
+      'answer',
+      '  an indented line',
+      '  that is long',
+      '  → refused',
+    ])
+  })
+
+  test('gives each line one row when short of rows, then wraps the last ones', () => {
+    expect(answerRows(lines, 24, 5 + 4).map((l) => l.text)).toEqual([
+      'first line of the a…',
+      '  an indented line',
+      '  that is long',
+      '  → refused',
+    ])
+  })
+
+  test('keeps the last line and says how many were left out when shorter still', () => {
+    expect(answerRows(lines, 24, 5 + 2).map((l) => l.text)).toEqual([
+      '  an indented line …',
+      '  → refused',
+    ])
+    const many = Array.from({ length: 9 }, (_, i) => ({ text: `line ${i}` }))
+    expect(answerRows(many, 24, 5 + 4).map((l) => l.text)).toEqual([
+      'line 0',
+      'line 1',
+      '… 6 more lines',
+      'line 8',
+    ])
   })
 })

@@ -166,4 +166,46 @@ describe('Routes screen', () => {
     ui.press('ESC')
     await ui.waitFor((f) => f.includes('Endpoint rules'))
   })
+
+  test('fits the explain box, title to verdict, in 70×16 and 60×16', async () => {
+    ui = renderConsole(store.db, 'routes')
+    await ui.waitFor((f) => f.includes('Endpoint rules'))
+    ui.type('x')
+    await ui.waitFor((f) => f.includes('What would route prod do'))
+    ui.type('POST /rest/api/latest/group/user.json')
+    await ui.waitFor((f) => f.includes('→ refused'))
+    for (const columns of [70, 60]) {
+      ui.resize(columns, 16)
+      const frame = await ui.waitFor(
+        (f) => f.split('\n').length === 16 && f.split('\n')[0]!.length <= columns,
+      )
+      const lines = frame.split('\n')
+      const top = lines.findIndex((l) => l.startsWith('╭'))
+      const bottom = lines.findIndex((l) => l.startsWith('╰'))
+      expect(top).toBeGreaterThan(0)
+      expect(bottom).toBeGreaterThan(top)
+      const inside = lines.slice(top + 1, bottom)
+      expect(inside[0]).toContain('What would route prod do with this request?')
+      expect(inside.at(-2)).toContain('→ refused')
+      for (const line of inside) expect(line).toMatch(new RegExp(`^│.{${columns - 2}}│$`))
+    }
+    expect(compact(ui.frame())).toMatchInlineSnapshot(`
+      " 1 Overview  2 Keys  3  4 Routes  5  6 Live  7 Audit
+      ╭──────────────────────────────────────────────────────────╮
+      │ What would route prod do with this request?              │
+      │ METHOD PATH: POST /rest/api/latest/group/user.json       │
+      │ POST /jira-prod/rest/api/latest/group/user.json on rout… │
+      │   path check: canonical                                  │
+      │   judged as /rest/api/2/group/user (Jira serves a trail… │
+      │   API key: required, granted this route; the Jira        │
+      │   credential is injected                                 │
+      │   endpoint policy: denied with 403 by rule "deny *       │
+      │   /rest/api/2/group/**" (profile)                        │
+      │   → refused                                              │
+      │ answers as you type, with the rules serve uses · Esc cl… │
+      ╰──────────────────────────────────────────────────────────╯
+
+                                                       Ctrl+C quit"
+    `)
+  })
 })

@@ -27,8 +27,11 @@ const columns: readonly TableColumn[] = [
 export function AllowListScreen({ isActive, width, height }: AllowListScreenProps) {
   const { data, cursor, form, test } = useAllowListScreen(isActive, Math.max(1, height - 4))
   const entries = data.data?.entries ?? []
+  const errorRows = data.error ? 4 : 0
+  // The test box may take all but the hints row and the table's header and selected entry.
+  const boxRoom = height - 3 - errorRows
   const below =
-    1 + formHeight(form) + (test ? liveBoxHeight(test.lines, width) : 0) + (data.error ? 4 : 0)
+    1 + formHeight(form) + (test ? liveBoxHeight(test.lines, width, boxRoom) : 0) + errorRows
   return (
     <Box flexDirection="column">
       <Table
@@ -56,6 +59,7 @@ export function AllowListScreen({ isActive, width, height }: AllowListScreenProp
           input={test.input}
           lines={test.lines}
           hint="answers as you type, as serve would judge it · Esc closes"
+          maxRows={boxRoom}
         />
       ) : null}
       <KeyHints

@@ -31,9 +31,15 @@ export function RoutesScreen({ isActive, width, height }: RoutesScreenProps) {
   const screen = useRoutesScreen(isActive, 4)
   const { routes, selected, cursor, settingIndex, form, explain } = screen
   const isBoxOpen = Boolean(form.spec || explain)
-  const box = form.spec ? formHeight(form) : explain ? liveBoxHeight(explain.lines, width) : 0
+  // The explain box may take all but the hints row; it names the route, so the table can go.
+  const boxRoom = height - 1
+  const box = form.spec
+    ? formHeight(form)
+    : explain
+      ? liveBoxHeight(explain.lines, width, boxRoom)
+      : 0
   const tableHeight = Math.max(
-    2,
+    explain ? 0 : 2,
     Math.min((routes.data?.length ?? 0) + 1, height - 1 - box - (isBoxOpen ? 0 : settingsHeight)),
   )
   const hints: KeyHelp[] = isBoxOpen
@@ -52,17 +58,19 @@ export function RoutesScreen({ isActive, width, height }: RoutesScreenProps) {
         ]
   return (
     <Box flexDirection="column">
-      <Table
-        columns={columns}
-        rows={(routes.data ?? []).map((r) => ({
-          key: r.id,
-          cells: [r.name, r.basePath, r.upstreamUrl],
-        }))}
-        width={width}
-        height={tableHeight}
-        selected={cursor.index}
-        empty="no routes yet: add one with `japroxy route add NAME --base-path … --upstream …`"
-      />
+      {tableHeight < 2 ? null : (
+        <Table
+          columns={columns}
+          rows={(routes.data ?? []).map((r) => ({
+            key: r.id,
+            cells: [r.name, r.basePath, r.upstreamUrl],
+          }))}
+          width={width}
+          height={tableHeight}
+          selected={cursor.index}
+          empty="no routes yet: add one with `japroxy route add NAME --base-path … --upstream …`"
+        />
+      )}
       {routes.error ? <ErrorBox error={routes.error} /> : null}
       {selected && !isBoxOpen ? <RouteSettings route={selected} selected={settingIndex} /> : null}
       {form.spec ? <FormBox form={{ ...form, spec: form.spec }} /> : null}
@@ -73,6 +81,7 @@ export function RoutesScreen({ isActive, width, height }: RoutesScreenProps) {
           input={explain.input}
           lines={explain.lines}
           hint="answers as you type, with the rules serve uses · Esc closes"
+          maxRows={boxRoom}
         />
       ) : null}
       <KeyHints hints={hints} />
