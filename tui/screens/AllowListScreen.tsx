@@ -28,7 +28,7 @@ export function AllowListScreen({ isActive, width, height }: AllowListScreenProp
   const { data, cursor, form, test } = useAllowListScreen(isActive, Math.max(1, height - 4))
   const entries = data.data?.entries ?? []
   const errorRows = data.error ? 4 : 0
-  // The test box may take all but the hints row and the table's header and selected entry.
+  // A box may take all but the hints row and the table's header and selected entry.
   const boxRoom = height - 3 - errorRows
   const below =
     1 + formHeight(form) + (test ? liveBoxHeight(test.lines, width, boxRoom) : 0) + errorRows
@@ -51,7 +51,7 @@ export function AllowListScreen({ isActive, width, height }: AllowListScreenProp
         empty="the allow-list is empty: nobody gets in. Press a to add an entry."
       />
       {data.error ? <ErrorBox error={data.error} /> : null}
-      {form.spec ? <FormBox form={{ ...form, spec: form.spec }} /> : null}
+      {form.spec ? <FormBox form={{ ...form, spec: form.spec }} maxRows={boxRoom} /> : null}
       {test ? (
         <LiveBox
           title="Would this address get in?"

@@ -54,7 +54,8 @@ export function CredentialsScreen({ isActive, width, height }: CredentialsScreen
     ? `Jira rejected it at ${formatDateTime(breaker.trippedAt)} UTC (${breaker.reason}); serve stopped sending it. Set a new one (b, t) or, once the account is fixed, resume (r).`
     : undefined
   const noteLines = note ? Math.ceil(note.length / width) : 0
-  const below = 1 + formHeight(form) + (rows.error ? 4 : 0) + noteLines
+  const errorRows = rows.error ? 4 : 0
+  const below = 1 + formHeight(form) + errorRows + noteLines
   const hints: KeyHelp[] = [
     ['↑↓', 'select'],
     ['b', 'set user+password'],
@@ -74,7 +75,9 @@ export function CredentialsScreen({ isActive, width, height }: CredentialsScreen
       />
       {note ? <Text color="red">{note}</Text> : null}
       {rows.error ? <ErrorBox error={rows.error} /> : null}
-      {form.spec ? <FormBox form={{ ...form, spec: form.spec }} /> : null}
+      {form.spec ? (
+        <FormBox form={{ ...form, spec: form.spec }} maxRows={height - 3 - noteLines - errorRows} />
+      ) : null}
       <KeyHints hints={form.spec ? [] : hints} />
     </Box>
   )

@@ -53,7 +53,8 @@ const newKeyHeight = 8
 export function KeysScreen({ isActive, width, height }: KeysScreenProps) {
   const { keys, cursor, form, newKey } = useKeysScreen(isActive, Math.max(1, height - 4))
   const now = Date.now()
-  const below = 1 + formHeight(form) + (newKey ? newKeyHeight : 0) + (keys.error ? 4 : 0)
+  const errorRows = keys.error ? 4 : 0
+  const below = 1 + formHeight(form) + (newKey ? newKeyHeight : 0) + errorRows
   return (
     <Box flexDirection="column">
       {/* While a new key is shown, it has the screen to itself: nothing may push its title
@@ -69,7 +70,9 @@ export function KeysScreen({ isActive, width, height }: KeysScreenProps) {
         />
       )}
       {keys.error ? <ErrorBox error={keys.error} /> : null}
-      {form.spec ? <FormBox form={{ ...form, spec: form.spec }} /> : null}
+      {form.spec ? (
+        <FormBox form={{ ...form, spec: form.spec }} maxRows={height - 3 - errorRows} />
+      ) : null}
       {newKey ? <NewKeyBox {...newKey} width={width} /> : null}
       <KeyHints
         hints={

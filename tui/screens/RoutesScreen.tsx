@@ -31,7 +31,7 @@ export function RoutesScreen({ isActive, width, height }: RoutesScreenProps) {
   const screen = useRoutesScreen(isActive, 4)
   const { routes, selected, cursor, settingIndex, form, explain } = screen
   const isBoxOpen = Boolean(form.spec || explain)
-  // The explain box may take all but the hints row; it names the route, so the table can go.
+  // A box may take all but the hints row; it names the route, so the table can make way.
   const boxRoom = height - 1
   const box = form.spec
     ? formHeight(form)
@@ -39,7 +39,7 @@ export function RoutesScreen({ isActive, width, height }: RoutesScreenProps) {
       ? liveBoxHeight(explain.lines, width, boxRoom)
       : 0
   const tableHeight = Math.max(
-    explain ? 0 : 2,
+    isBoxOpen ? 0 : 2,
     Math.min((routes.data?.length ?? 0) + 1, height - 1 - box - (isBoxOpen ? 0 : settingsHeight)),
   )
   const hints: KeyHelp[] = isBoxOpen
@@ -73,7 +73,7 @@ export function RoutesScreen({ isActive, width, height }: RoutesScreenProps) {
       )}
       {routes.error ? <ErrorBox error={routes.error} /> : null}
       {selected && !isBoxOpen ? <RouteSettings route={selected} selected={settingIndex} /> : null}
-      {form.spec ? <FormBox form={{ ...form, spec: form.spec }} /> : null}
+      {form.spec ? <FormBox form={{ ...form, spec: form.spec }} maxRows={boxRoom} /> : null}
       {explain && selected ? (
         <LiveBox
           title={`What would route ${selected.name} do with this request?`}
