@@ -33,6 +33,26 @@ export function formatSpan(spanMs: number): string {
   return `${Math.floor(spanMs / dayMs)}d`
 }
 
+/**
+ * A time left such as `2d 23h`, `5h 10m`, `12m` or `40s`: two units, so that a key made to last
+ * 3 days does not read as 2 a second later (`formatSpan` floors to one unit).
+ */
+export function formatRemaining(spanMs: number): string {
+  const units = [
+    ['d', dayMs],
+    ['h', hourMs],
+    ['m', minuteMs],
+    ['s', 1000],
+  ] as const
+  const first = units.findIndex(([, size]) => spanMs >= size)
+  if (first < 0) return '0s'
+  const [unit, size] = units[first]!
+  const whole = Math.floor(spanMs / size)
+  const next = units[first + 1]
+  const part = next ? Math.floor((spanMs - whole * size) / next[1]) : 0
+  return part > 0 && next ? `${whole}${unit} ${part}${next[0]}` : `${whole}${unit}`
+}
+
 /** A byte count such as `512 B`, `3.2 kB` or `41.0 MB`. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1000) return `${bytes} B`

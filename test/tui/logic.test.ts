@@ -8,7 +8,7 @@ import { columnWidths, shownColumns } from '../../tui/column-widths.ts'
 import { answerRows } from '../../tui/components/LiveBox.tsx'
 import { inputWindow } from '../../tui/components/InputLine.tsx'
 import { sparkline } from '../../tui/components/Sparkline.tsx'
-import { fit, fitEnd, windowStart, wrapWords } from '../../tui/format.ts'
+import { fit, fitEnd, formatRemaining, windowStart, wrapWords } from '../../tui/format.ts'
 import { fieldToFix } from '../../tui/hooks/use-form.ts'
 import { type Editing, editingAtEnd, editText } from '../../tui/hooks/use-text-input.ts'
 import { matchesLiveFilter, parseLiveFilter } from '../../tui/live-filter.ts'
@@ -307,5 +307,21 @@ describe('answerRows', () => {
       '… 6 more lines',
       'line 8',
     ])
+  })
+})
+
+describe('formatRemaining', () => {
+  const second = 1000
+  const minute = 60 * second
+  const hour = 60 * minute
+  const day = 24 * hour
+
+  test('shows two units so that a just-made 3-day key does not read as 2 days', () => {
+    expect(formatRemaining(3 * day - second)).toBe('2d 23h')
+    expect(formatRemaining(3 * day + minute)).toBe('3d')
+    expect(formatRemaining(5 * hour + 10 * minute)).toBe('5h 10m')
+    expect(formatRemaining(12 * minute + 5 * second)).toBe('12m 5s')
+    expect(formatRemaining(40 * second)).toBe('40s')
+    expect(formatRemaining(0)).toBe('0s')
   })
 })

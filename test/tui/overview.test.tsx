@@ -97,6 +97,17 @@ describe('Overview screen', () => {
     expect(frame).not.toContain('key later')
   })
 
+  test('says a key made to last 3 days expires in 2d 23h, not 2d', async () => {
+    createApiKey(store.db, 'cli', {
+      name: 'three',
+      routes: ['prod'],
+      expiresAt: Date.now() + 3 * dayMs,
+    })
+    ui = renderConsole(store.db)
+    const frame = await ui.waitFor((f) => f.includes('key three'))
+    expect(frame).toMatch(/! key three expires in 2d 23h \(\d{4}-\d\d-\d\d\) → 2 Keys/)
+  })
+
   test('counts requests, server errors and denials per route from the request records', async () => {
     const now = Date.now()
     writeRecordsElsewhere(store.dbPath, [
