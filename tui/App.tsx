@@ -7,7 +7,7 @@ import { type ReactNode, useMemo, useState } from 'react'
 import type { Store } from '../store/db.ts'
 import { ErrorBoundary } from './components/ErrorBoundary.tsx'
 import { HelpOverlay } from './components/HelpOverlay.tsx'
-import { StatusBar } from './components/StatusBar.tsx'
+import { StatusBar, type StatusBarProps, statusBarHeight } from './components/StatusBar.tsx'
 import { TabBar } from './components/TabBar.tsx'
 import { InputLockContext, useInputLockOwner } from './hooks/use-input-lock.ts'
 import { KeyRouterContext, useKeyRouter } from './hooks/use-key-input.ts'
@@ -44,7 +44,7 @@ export function App({ db, actor, pollMs = defaultPollMs, initialScreen = 'overvi
   const { columns, rows } = useWindowSize()
   const watcher = useStoreWatcher(db, pollMs)
   const tail = useRequestTail(db, watcher.dataTick)
-  const { isLocked, lock } = useInputLockOwner()
+  const { isLocked, isShownLocked, lock } = useInputLockOwner()
   const [currentScreen, setScreen] = useRefState<ScreenId>(initialScreen)
   const [isHelpShown, setIsHelp] = useRefState(false)
   const screen = currentScreen()
@@ -73,7 +73,14 @@ export function App({ db, actor, pollMs = defaultPollMs, initialScreen = 'overvi
   })
 
   const width = Math.max(40, columns)
-  const height = Math.max(8, rows - 2)
+  const statusBar: StatusBarProps = {
+    status,
+    storeError: watcher.watchError ?? tail.error,
+    width,
+    isBoxOpen: isShownLocked,
+  }
+  // The tab bar takes one row, the status line one or more (a long message wraps).
+  const height = Math.max(8, rows - 1 - statusBarHeight(statusBar))
   // Below this the screens would overlap; they keep their state (a key being shown among it)
   // hidden until the terminal grows again.
   const isTooSmall = columns < minColumns || rows < minRows
@@ -98,7 +105,7 @@ export function App({ db, actor, pollMs = defaultPollMs, initialScreen = 'overvi
         <InputLockContext.Provider value={lock}>
           <KeyRouterContext.Provider value={router}>
             <Box flexDirection="column" width={width} height={rows}>
-              {isTooSmall ? null : <TabBar screens={screens} active={screen} />}
+              {isTooSmall ? null : <TabBar screens={screens} active={screen} width={width} />}
               <Box flexDirection="column" height={height} overflow="hidden">
                 {isTooSmall ? (
                   <Text color="yellow">
@@ -119,7 +126,7 @@ export function App({ db, actor, pollMs = defaultPollMs, initialScreen = 'overvi
                   </Box>
                 ))}
               </Box>
-              <StatusBar status={status} storeError={watcher.watchError ?? tail.error} />
+              <StatusBar {...statusBar} />
             </Box>
           </KeyRouterContext.Provider>
         </InputLockContext.Provider>

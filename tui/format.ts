@@ -33,6 +33,26 @@ export function formatSpan(spanMs: number): string {
   return `${Math.floor(spanMs / dayMs)}d`
 }
 
+/**
+ * A time left such as `2d 23h`, `5h 10m`, `12m` or `40s`: two units, so that a key made to last
+ * 3 days does not read as 2 a second later (`formatSpan` floors to one unit).
+ */
+export function formatRemaining(spanMs: number): string {
+  const units = [
+    ['d', dayMs],
+    ['h', hourMs],
+    ['m', minuteMs],
+    ['s', 1000],
+  ] as const
+  const first = units.findIndex(([, size]) => spanMs >= size)
+  if (first < 0) return '0s'
+  const [unit, size] = units[first]!
+  const whole = Math.floor(spanMs / size)
+  const next = units[first + 1]
+  const part = next ? Math.floor((spanMs - whole * size) / next[1]) : 0
+  return part > 0 && next ? `${whole}${unit} ${part}${next[0]}` : `${whole}${unit}`
+}
+
 /** A byte count such as `512 B`, `3.2 kB` or `41.0 MB`. */
 export function formatBytes(bytes: number): string {
   if (bytes < 1000) return `${bytes} B`
@@ -54,6 +74,31 @@ export function fitEnd(text: string, width: number): string {
   const flat = text.replace(/[\r\n\t]/g, ' ')
   if (flat.length <= width) return flat.padEnd(width)
   return `…${flat.slice(flat.length - width + 1)}`
+}
+
+/**
+ * `text` wrapped at spaces into lines of at most `width` columns (a longer word is split), at
+ * most `maxLines` of them; when more would be needed the last one ends in `…`.
+ */
+export function wrapWords(text: string, width: number, maxLines: number): string[] {
+  const size = Math.max(1, width)
+  const lines: string[] = []
+  let line = ''
+  for (const word of text.split(/\s+/).filter(Boolean)) {
+    if (line && line.length + 1 + word.length <= size) {
+      line = `${line} ${word}`
+      continue
+    }
+    if (line) lines.push(line)
+    line = word
+    while (line.length > size) {
+      lines.push(line.slice(0, size))
+      line = line.slice(size)
+    }
+  }
+  if (line) lines.push(line)
+  if (lines.length <= maxLines) return lines
+  return [...lines.slice(0, maxLines - 1), fit(lines.slice(maxLines - 1).join(' '), size)]
 }
 
 /** The colour of an HTTP status by class: 2xx green, 3xx cyan, 4xx yellow, 5xx red. */

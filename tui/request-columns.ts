@@ -1,7 +1,8 @@
 /**
  * How the Live screen lays out a request record. From 100 columns keyId and reason get a column
  * each; narrower, they share one (the reason when there is one, else the keyId) so the path
- * keeps room at 80 columns. The detail pane always shows both.
+ * keeps room at 80 columns. Narrower still, the client IP and that column shrink with the path
+ * and the duration is left out. The detail pane always shows everything.
  */
 import type { RequestRecord } from '../store/request-records.ts'
 import type { TableColumn, TableRow } from './components/Table.tsx'
@@ -12,18 +13,18 @@ export const wideLiveWidth = 100
 
 const leading: TableColumn[] = [
   { title: 'time UTC', width: 8 },
-  { title: 'client IP', width: 15 },
+  { title: 'client IP', width: 15, min: 9 },
   { title: 'method', width: 6 },
-  { title: 'path', width: 'rest', isEndKept: true },
+  { title: 'path', width: 16, min: 12, grow: 'rest', isEndKept: true },
   { title: 'sta', width: 3 },
-  { title: '   ms', width: 5 },
+  { title: '   ms', width: 5, hideBelow: 66 },
 ]
 
 /** The columns at `width`. */
 export function requestColumns(width: number): TableColumn[] {
   return width >= wideLiveWidth
     ? [...leading, { title: 'keyId', width: 10 }, { title: 'reason', width: 22 }]
-    : [...leading, { title: 'keyId / reason', width: 20 }]
+    : [...leading, { title: 'keyId / reason', width: 20, min: 10 }]
 }
 
 /** One record as a row at `width`. */

@@ -154,6 +154,40 @@ describe('Allow-list screen', () => {
     expect(listAllowEntries(store.db)).toHaveLength(1)
   })
 
+  test('clears the last status ("cancelled") when a new form gets an error', async () => {
+    addAllowEntry(store.db, 'test', { cidr: '10.0.0.0/8' })
+    ui = renderConsole(store.db, 'allow')
+    await ui.waitFor((f) => f.includes('10.0.0.0/8'))
+    await openAdd()
+    ui.press('ESC')
+    await ui.waitFor((f) => f.includes('cancelled; nothing was written'))
+    await openAdd()
+    ui.type('10.0.0.0/8\r')
+    await ui.waitFor((f) => f.includes('For: global'))
+    ui.type('\r')
+    await ui.waitFor((f) => f.includes('Note:'))
+    ui.type('\r')
+    const frame = await ui.waitFor((f) => f.includes('already on the global list'))
+    expect(frame).not.toContain('cancelled')
+  })
+
+  test('wraps a long status onto a second line instead of cutting it (120 columns)', async () => {
+    ui = renderConsole(store.db, 'allow')
+    ui.resize(120, 30)
+    await ui.waitFor((f) => f.includes('empty') && f.split('\n').length === 30)
+    await openAdd()
+    ui.type('0.0.0.0/0\r')
+    await ui.waitFor((f) => f.includes('For: global'))
+    ui.type('\r\r')
+    const frame = await ui.waitFor((f) => f.includes('added 0.0.0.0/0') && f.includes('? help'))
+    const lines = frame.split('\n')
+    expect(lines).toHaveLength(30)
+    expect(lines.slice(-2).join(' ').replace(/\s+/g, ' ')).toBe(
+      'added 0.0.0.0/0 to the global allow-list. WARNING: this lets a large part of the ' +
+        'Internet in; the API key is the only check left ? help · q quit',
+    )
+  })
+
   test('removes the selected entry after typing yes', async () => {
     addAllowEntry(store.db, 'test', { cidr: '10.0.0.0/8', note: 'office' })
     addAllowEntry(store.db, 'test', { cidr: '192.0.2.0/24', note: 'vpn' })

@@ -55,6 +55,31 @@ describe('App', () => {
     expect(frame.split('\n')[23]).toMatch(/\? help · q quit$/)
   })
 
+  test('keeps the tabs on one line from 60 columns, the open screen with its title', async () => {
+    ui = renderConsole(store.db)
+    await ui.waitFor((f) => f.includes(marks.overview!))
+    for (const columns of [60, 64, 68, 72, 76]) {
+      ui.resize(columns, 16)
+      for (const screen of screens) {
+        ui.type(screen.key)
+        // Times out, showing the frame, when the tabs are wider than the terminal.
+        const frame = await ui.waitFor((f) => {
+          const tabs = f.split('\n')[0]!
+          return `${tabs} `.includes(` ${screen.key} ${screen.title} `) && tabs.length <= columns
+        })
+        const [tabs, next] = frame.split('\n')
+        expect(tabs).toMatch(/^ 1 .* 7 /)
+        // A second tab line would start with the title of a wrapped tab.
+        expect(screens.some((s) => next!.trim().startsWith(s.title))).toBe(false)
+      }
+    }
+    ui.type('5')
+    ui.resize(60, 16)
+    expect((await ui.waitFor((f) => f.includes('set at'))).split('\n')[0]).toBe(
+      ' 1  2 Keys  3  4 Routes  5 Credentials  6 Live  7 Audit',
+    )
+  })
+
   test('opens every screen with its number key', async () => {
     ui = renderConsole(store.db)
     await ui.waitFor((f) => f.includes(marks.overview!))

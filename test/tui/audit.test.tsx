@@ -46,6 +46,15 @@ describe('Audit screen', () => {
     )
   })
 
+  test('shows times in the detail as UTC dates, not milliseconds', async () => {
+    const expiresAt = Date.UTC(2030, 0, 31, 12, 0)
+    createApiKey(store.db, 'alice (cli)', { name: 'dated', routes: ['prod'], expiresAt })
+    ui = renderConsole(store.db, 'audit')
+    const frame = await ui.waitFor((f) => f.includes('key.create dated:'))
+    expect(frame.replace(/\s+/g, ' ')).toContain('expiresAt=2030-01-31 12:00 UTC')
+    expect(frame).not.toContain(String(expiresAt))
+  })
+
   test('filters by text as it is typed', async () => {
     ui = renderConsole(store.db, 'audit')
     await ui.waitFor((f) => f.includes('allow.add'))

@@ -61,12 +61,44 @@ describe('Keys screen', () => {
     const frame = await ui.waitFor((f) => f.includes('align'))
     expect(compact(timeless(frame)).replace(key.keyId, 'KEYID_____')).toMatchInlineSnapshot(`
       " 1 Overview  2 Keys  3 Allow-list  4 Routes  5 Credentials  6 Live  7 Audit
-      keyId      name         routes       created    expires    last used status
-      KEYID_____ align        prod         YYYY-MM-DD never      never     active
+      keyId      name         routes created    expires    last used status
+      KEYID_____ align        prod   YYYY-MM-DD never      never     active
       ↑↓ select · n new key · r revoke · e expiry
 
                                                                        ? help · q quit"
     `)
+  })
+
+  test('keeps the header and the status of every key from 60 columns up', async () => {
+    for (let i = 0; i < 30; i++) createApiKey(store.db, 'test', { name: `k${i}`, routes: ['prod'] })
+    revokeApiKey(store.db, 'test', 'k1')
+    ui = renderConsole(store.db, 'keys')
+    await ui.waitFor((f) => f.includes('k0 '))
+    for (const [columns, rows] of [
+      [64, 20],
+      [62, 16],
+      [61, 16],
+      [60, 16],
+    ] as const) {
+      ui.resize(columns, rows)
+      const frame = await ui.waitFor((f) => f.split('\n')[0]!.length <= columns)
+      const lines = frame.split('\n')
+      expect(lines).toHaveLength(rows)
+      expect(lines[1]).toMatch(/^keyId +name +routes .* status$/)
+      expect(lines[2]).toMatch(/ k0 .* active$/)
+      expect(lines[3]).toMatch(/ k1 .* revoked$/)
+    }
+  })
+
+  test('gives a long name the spare width instead of cutting it at 12', async () => {
+    createApiKey(store.db, 'test', { name: 'jira-align-production', routes: ['prod'] })
+    ui = renderConsole(store.db, 'keys')
+    const frame = await ui.waitFor((f) => f.includes('jira-align'))
+    expect(frame).toMatch(/ jira-align-production prod +\d{4}-\d\d-\d\d never /)
+    ui.resize(120, 30)
+    expect(await ui.waitFor((f) => f.split('\n').length === 30)).toContain(
+      ' jira-align-production prod ',
+    )
   })
 
   test('with a full list on 80x24, the new key box keeps its "shown only this once" title', async () => {
@@ -101,6 +133,35 @@ describe('Keys screen', () => {
     ui.type('2')
     expect(await ui.waitFor((f) => f.includes('align'))).not.toContain(apiKey!)
     expect(listAudit(store.db, 1)[0]).toMatchObject({ actor: testActor, action: 'key.create' })
+  })
+
+  test('shows the new key on one unbroken line from 60 columns up', async () => {
+    ui = renderConsole(store.db, 'keys')
+    await ui.waitFor((f) => f.includes('no API keys yet'))
+    ui.resize(60, 16)
+    await ui.waitFor((f) => f.split('\n').length === 16)
+    const shown = await createKey('jira-align-production', 'prod')
+    const line = shown.split('\n').find((l) => l.includes('jpx_'))
+    expect(line?.trim()).toMatch(/^jpx_[a-z0-9]{10}_[A-Za-z0-9_-]{43}$/)
+    for (const columns of [61, 62, 80]) {
+      ui.resize(columns, 16)
+      const frame = await ui.waitFor((f) => f.split('\n')[0]!.length <= columns)
+      expect(frame).toContain(line!.trim())
+    }
+  })
+
+  test('while the new key is shown, the footer offers only the keys that work', async () => {
+    ui = renderConsole(store.db, 'keys')
+    await ui.waitFor((f) => f.includes('no API keys yet'))
+    await createKey('align', 'prod')
+    const shown = await ui.waitFor((f) => f.includes('Ctrl+C quit'))
+    expect(shown).not.toContain('? help')
+    expect(shown).toContain('Enter I have copied the key')
+    // ? and q go nowhere while the key is shown.
+    ui.type('?q')
+    ui.press('ENTER')
+    const after = await ui.waitFor((f) => f.includes('created key align') && f.includes('? help'))
+    expect(after).not.toContain('Ctrl+C quit')
   })
 
   test('checks the name and routes as they are typed and refuses Enter until they are right', async () => {

@@ -62,6 +62,19 @@ describe('Live screen', () => {
     `)
   })
 
+  test('at 60 columns the path keeps a useful width beside the client IP', async () => {
+    writeRecordsElsewhere(store.dbPath, [
+      requestRecord({ ts: at, path: '/jira-prod/rest/api/2/myself', clientIp: '2001:db8::1:2' }),
+    ])
+    ui = renderConsole(store.db, 'live')
+    ui.resize(60, 16)
+    const frame = await ui.waitFor((f) => f.includes('held') && f.split('\n').length === 16)
+    expect(frame.split('\n').slice(2, 4).join('\n')).toMatchInlineSnapshot(`
+      "time UTC client IP   method path           sta keyId / reas…
+      03:04:05 2001:db8::… GET    …/api/2/myself 200 abcdefghij"
+    `)
+  })
+
   test('shows rows in time order when processes wrote them out of order (serve --workers)', async () => {
     ui = renderConsole(store.db, 'live')
     await ui.waitFor((f) => f.includes('no requests yet'))

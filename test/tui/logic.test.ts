@@ -4,9 +4,11 @@ import type { Key } from 'ink'
 import type { AllowEntry } from '../../store/allow-list.ts'
 import type { RequestRecord } from '../../store/request-records.ts'
 import { wouldGetIn } from '../../tui/allow-check.ts'
+import { columnWidths, shownColumns } from '../../tui/column-widths.ts'
 import { inputWindow } from '../../tui/components/InputLine.tsx'
+import { answerRows } from '../../tui/components/LiveBox.tsx'
 import { sparkline } from '../../tui/components/Sparkline.tsx'
-import { fit, fitEnd, windowStart } from '../../tui/format.ts'
+import { fit, fitEnd, formatRemaining, windowStart, wrapWords } from '../../tui/format.ts'
 import { fieldToFix } from '../../tui/hooks/use-form.ts'
 import { type Editing, editingAtEnd, editText } from '../../tui/hooks/use-text-input.ts'
 import { matchesLiveFilter, parseLiveFilter } from '../../tui/live-filter.ts'
@@ -233,5 +235,103 @@ describe('after the store refuses a form', () => {
     )
     expect(fieldToFix(spec, { username: '', password: 'x' }, ['credential.password: bad'])).toBe(0)
     expect(fieldToFix(spec, { username: 'svc', password: 'x' }, ['database is locked'])).toBe(0)
+  })
+})
+
+describe('wrapWords', () => {
+  test('wraps at spaces, splits a word longer than a line, and ends a cut text in …', () => {
+    expect(wrapWords('the API key is the only check left', 12, 3)).toEqual([
+      'the API key',
+      'is the only',
+      'check left',
+    ])
+    expect(wrapWords('jpx_abcdefghij_rest', 8, 3)).toEqual(['jpx_abcd', 'efghij_r', 'est'])
+    expect(wrapWords('one two three four five six', 7, 2)).toEqual(['one two', 'three …'])
+    expect(wrapWords('', 10, 3)).toEqual([])
+  })
+})
+
+describe('columnWidths', () => {
+  const columns = [
+    { width: 10 },
+    { width: 12, min: 8, grow: 'content' as const },
+    { width: 20, min: 10, grow: 'rest' as const },
+    { width: 7, hideBelow: 50 },
+  ]
+
+  test('keeps the usual widths when they just fit', () => {
+    expect(columnWidths(columns, [10, 5, 5, 7], 52)).toEqual([10, 12, 20, 7])
+  })
+
+  test('shrinks the column with the most to spare first, never below its minimum', () => {
+    expect(columnWidths(columns, [10, 5, 5, 7], 46)).toEqual([10, 12, 14, 7])
+    expect(columnWidths(columns, [10, 5, 5, 7], 38)).toEqual([10, 8, 10, 7])
+  })
+
+  test('gives spare cells to cut cells in turn, then what is left to the rest column', () => {
+    expect(columnWidths(columns, [10, 30, 24, 7], 62)).toEqual([10, 18, 24, 7])
+    expect(columnWidths(columns, [10, 14, 5, 7], 80)).toEqual([10, 14, 46, 7])
+  })
+
+  test('leaves out a column below its width', () => {
+    expect(shownColumns(columns, 49)).toEqual([0, 1, 2])
+    expect(shownColumns(columns, 50)).toEqual([0, 1, 2, 3])
+  })
+})
+
+describe('answerRows', () => {
+  const lines = [
+    { text: 'first line of the answer' },
+    { text: '  an indented line that is long' },
+    { text: '  → refused' },
+  ]
+
+  test('wraps long lines keeping their indent when there is room', () => {
+    expect(answerRows(lines, 24).map((l) => l.text)).toEqual([
+      'first line of the',
+      'answer',
+      '  an indented line',
+      '  that is long',
+      '  → refused',
+    ])
+  })
+
+  test('gives each line one row when short of rows, then wraps the last ones', () => {
+    expect(answerRows(lines, 24, 5 + 4).map((l) => l.text)).toEqual([
+      'first line of the a…',
+      '  an indented line',
+      '  that is long',
+      '  → refused',
+    ])
+  })
+
+  test('keeps the last line and says how many were left out when shorter still', () => {
+    expect(answerRows(lines, 24, 5 + 2).map((l) => l.text)).toEqual([
+      '  an indented line …',
+      '  → refused',
+    ])
+    const many = Array.from({ length: 9 }, (_, i) => ({ text: `line ${i}` }))
+    expect(answerRows(many, 24, 5 + 4).map((l) => l.text)).toEqual([
+      'line 0',
+      'line 1',
+      '… 6 more lines',
+      'line 8',
+    ])
+  })
+})
+
+describe('formatRemaining', () => {
+  const second = 1000
+  const minute = 60 * second
+  const hour = 60 * minute
+  const day = 24 * hour
+
+  test('shows two units so that a just-made 3-day key does not read as 2 days', () => {
+    expect(formatRemaining(3 * day - second)).toBe('2d 23h')
+    expect(formatRemaining(3 * day + minute)).toBe('3d')
+    expect(formatRemaining(5 * hour + 10 * minute)).toBe('5h 10m')
+    expect(formatRemaining(12 * minute + 5 * second)).toBe('12m 5s')
+    expect(formatRemaining(40 * second)).toBe('40s')
+    expect(formatRemaining(0)).toBe('0s')
   })
 })

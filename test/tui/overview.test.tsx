@@ -66,6 +66,18 @@ describe('Overview screen', () => {
     `)
   })
 
+  test('gives long route names and base paths the spare width of a wide terminal', async () => {
+    addTestRoute(store.db, 'jira-align-production-eu', '/jira-align-production-eu')
+    ui = renderConsole(store.db)
+    ui.resize(120, 30)
+    const frame = await ui.waitFor((f) => f.split('\n').length === 30 && f.includes('/jira-align'))
+    expect(frame).toMatch(/^jira-align-production-eu \/jira-align-production-eu http:/m)
+    ui.type('4')
+    expect(await ui.waitFor((f) => f.includes('Endpoint rules'))).toMatch(
+      /^jira-align-production-eu \/jira-align-production-eu http:/m,
+    )
+  })
+
   test('warns about an empty allow-list, a missing credential and a key expiring soon', async () => {
     createApiKey(store.db, 'cli', {
       name: 'soon',
@@ -83,6 +95,17 @@ describe('Overview screen', () => {
     expect(frame).toContain('! prod: no Jira credential set → 5 Credentials')
     expect(frame).toMatch(/! key soon expires in 3d \(\d{4}-\d\d-\d\d\) → 2 Keys/)
     expect(frame).not.toContain('key later')
+  })
+
+  test('says a key made to last 3 days expires in 2d 23h, not 2d', async () => {
+    createApiKey(store.db, 'cli', {
+      name: 'three',
+      routes: ['prod'],
+      expiresAt: Date.now() + 3 * dayMs,
+    })
+    ui = renderConsole(store.db)
+    const frame = await ui.waitFor((f) => f.includes('key three'))
+    expect(frame).toMatch(/! key three expires in 2d 23h \(\d{4}-\d\d-\d\d\) → 2 Keys/)
   })
 
   test('counts requests, server errors and denials per route from the request records', async () => {

@@ -6,6 +6,7 @@ import { getRoute } from '../../store/routes.ts'
 import {
   addTestRoute,
   type Console,
+  changeElsewhere,
   compact,
   makeStore,
   renderConsole,
@@ -173,5 +174,83 @@ describe('Routes screen', () => {
     )
     ui.press('ESC')
     await ui.waitFor((f) => f.includes('Endpoint rules'))
+  })
+
+  test('fits the explain box, title to verdict, in 70×16 and 60×16', async () => {
+    ui = renderConsole(store.db, 'routes')
+    await ui.waitFor((f) => f.includes('Endpoint rules'))
+    ui.type('x')
+    await ui.waitFor((f) => f.includes('What would route prod do'))
+    ui.type('POST /rest/api/latest/group/user.json')
+    await ui.waitFor((f) => f.includes('→ refused'))
+    for (const columns of [70, 60]) {
+      ui.resize(columns, 16)
+      const frame = await ui.waitFor(
+        (f) => f.split('\n').length === 16 && f.split('\n')[0]!.length <= columns,
+      )
+      const lines = frame.split('\n')
+      const top = lines.findIndex((l) => l.startsWith('╭'))
+      const bottom = lines.findIndex((l) => l.startsWith('╰'))
+      expect(top).toBeGreaterThan(0)
+      expect(bottom).toBeGreaterThan(top)
+      const inside = lines.slice(top + 1, bottom)
+      expect(inside[0]).toContain('What would route prod do with this request?')
+      expect(inside.at(-2)).toContain('→ refused')
+      for (const line of inside) expect(line).toMatch(new RegExp(`^│.{${columns - 2}}│$`))
+    }
+    expect(compact(ui.frame())).toMatchInlineSnapshot(`
+      " 1 Overview  2 Keys  3  4 Routes  5  6 Live  7 Audit
+      ╭──────────────────────────────────────────────────────────╮
+      │ What would route prod do with this request?              │
+      │ METHOD PATH: POST /rest/api/latest/group/user.json       │
+      │ POST /jira-prod/rest/api/latest/group/user.json on rout… │
+      │   path check: canonical                                  │
+      │   judged as /rest/api/2/group/user (Jira serves a trail… │
+      │   API key: required, granted this route; the Jira        │
+      │   credential is injected                                 │
+      │   endpoint policy: denied with 403 by rule "deny *       │
+      │   /rest/api/2/group/**" (profile)                        │
+      │   → refused                                              │
+      │ answers as you type, with the rules serve uses · Esc cl… │
+      ╰──────────────────────────────────────────────────────────╯
+
+                                                       Ctrl+C quit"
+    `)
+  })
+
+  test('keeps a form whole when the store refuses it with 30 problems (80×24 and 60×16)', async () => {
+    // Rules the store holds but would refuse now (written by hand): every edit lists them all.
+    const rules = Array.from({ length: 30 }, (_, i) => `allow GET rest/x${i}`)
+    changeElsewhere(store.dbPath, (db) =>
+      db.run("UPDATE routes SET endpoint_policy = ? WHERE name = 'prod'", [
+        JSON.stringify({ profile: 'jira-align', rules }),
+      ]),
+    )
+    ui = renderConsole(store.db, 'routes')
+    await ui.waitFor((f) => f.includes('Endpoint rules'))
+    await editSetting(3, 'Header timeout')
+    ui.type('30s\r')
+    await ui.waitFor((f) => f.includes('the input has problems'))
+    for (const [columns, rows] of [
+      [80, 24],
+      [60, 16],
+    ] as const) {
+      ui.resize(columns, rows)
+      const frame = await ui.waitFor((f) => f.split('\n')[0]!.length <= columns)
+      const lines = frame.split('\n')
+      expect(lines).toHaveLength(rows)
+      const top = lines.findIndex((l) => l.startsWith('╭'))
+      const bottom = lines.findLastIndex((l) => l.startsWith('╰'))
+      expect(lines[top + 1]).toContain('Route prod: Header timeout')
+      expect(lines[bottom - 1]).toMatch(/^│ Enter submit · Esc cancel +│$/)
+      for (const line of lines.slice(top + 1, bottom)) {
+        expect(line).toMatch(new RegExp(`^│.{${columns - 2}}│$`))
+      }
+      expect(frame).toContain('→ fix the problems above; nothing was written')
+    }
+    ui.resize(80, 24)
+    const frame = await ui.waitFor((f) => f.split('\n').length === 24)
+    expect(frame).toContain('• routes.prod.policy.rules[0]: pattern "rest/x0" must start with /')
+    expect(frame).toMatch(/… and 2\d more/)
   })
 })

@@ -1,5 +1,6 @@
 /** One route on the Overview: name, base path, upstream, credential, counts, and a sparkline. */
 import { Box, Text } from 'ink'
+import { type ColumnSize, columnWidths } from '../column-widths.ts'
 import { fit } from '../format.ts'
 import type { RouteSummary } from '../hooks/use-overview.ts'
 import type { RouteSeries } from '../request-stats.ts'
@@ -9,16 +10,40 @@ import { Sparkline } from './Sparkline.tsx'
 export interface RouteSummaryLinesProps {
   route: RouteSummary
   series: RouteSeries
-  width: number
+  widths: SummaryWidths
 }
 
-/** Column widths shared with the Overview's header line. */
-export const summaryWidths = { name: 12, basePath: 14, credential: 6, keys: 4, allow: 5 }
+/** The width of each column, shared with the Overview's header line. */
+export interface SummaryWidths {
+  name: number
+  basePath: number
+  upstream: number
+  credential: number
+  keys: number
+  allow: number
+}
 
-/** How wide the upstream column is at `width`. */
-export function upstreamWidth(width: number): number {
-  const w = summaryWidths
-  return Math.max(10, width - w.name - w.basePath - w.credential - w.keys - w.allow - 5)
+// Names, base paths and upstreams share the spare width up to their longest; the upstream
+// takes what is left.
+const columns: readonly ColumnSize[] = [
+  { width: 12, min: 8, grow: 'content' },
+  { width: 14, min: 10, grow: 'content' },
+  { width: 20, min: 10, grow: 'rest' },
+  { width: 6 },
+  { width: 4 },
+  { width: 5 },
+]
+
+/** The column widths for `routes` at `width`. */
+export function summaryWidths(routes: readonly RouteSummary[], width: number): SummaryWidths {
+  const longest = (pick: (r: RouteSummary) => string) =>
+    Math.max(0, ...routes.map((r) => pick(r).length))
+  const [name, basePath, upstream, credential, keys, allow] = columnWidths(
+    columns,
+    [longest((r) => r.name), longest((r) => r.basePath), longest((r) => r.upstreamUrl)],
+    width,
+  ) as [number, number, number, number, number, number]
+  return { name, basePath, upstream, credential, keys, allow }
 }
 
 function percent(part: number, total: number): string {
@@ -26,13 +51,12 @@ function percent(part: number, total: number): string {
 }
 
 /** Renders the two lines. */
-export function RouteSummaryLines({ route, series, width }: RouteSummaryLinesProps) {
-  const w = summaryWidths
+export function RouteSummaryLines({ route, series, widths: w }: RouteSummaryLinesProps) {
   return (
     <Box flexDirection="column">
       <Text wrap="truncate">
         <Text bold>{`${fit(route.name, w.name)} `}</Text>
-        {`${fit(route.basePath, w.basePath)} ${fit(route.upstreamUrl, upstreamWidth(width))} `}
+        {`${fit(route.basePath, w.basePath)} ${fit(route.upstreamUrl, w.upstream)} `}
         <Text color={route.credential && !route.breaker ? 'green' : 'red'} bold={!!route.breaker}>
           {fit(route.breaker ? 'REJECT' : (route.credential?.kind ?? 'none'), w.credential)}
         </Text>

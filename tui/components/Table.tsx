@@ -1,11 +1,11 @@
 /** A table with a bold header and a window of rows that keeps the selected row in view. */
 import { Box, Text } from 'ink'
+import { type ColumnSize, columnWidths, shownColumns } from '../column-widths.ts'
 import { fit, fitEnd, windowStart } from '../format.ts'
 
-/** A column: its title and width in cells, or `rest` for what is left. */
-export interface TableColumn {
+/** A column: its title and how wide it may be (see column-widths.ts). */
+export interface TableColumn extends ColumnSize {
   title: string
-  width: number | 'rest'
   /** Cut long text at the start instead of the end (for paths). */
   isEndKept?: boolean
 }
@@ -33,21 +33,36 @@ export interface TableProps {
   empty?: string
 }
 
-function widths(columns: readonly TableColumn[], total: number): number[] {
-  const fixed = columns.reduce((sum, c) => sum + (c.width === 'rest' ? 0 : c.width), 0)
-  const rest = Math.max(4, total - fixed - (columns.length - 1))
-  return columns.map((c) => (c.width === 'rest' ? rest : c.width))
+function cellText(cell: TableCell | undefined): string {
+  return typeof cell === 'object' ? cell.text : (cell ?? '')
+}
+
+/** The shown columns' indexes and widths at `width`; names grow to fit on wide terminals. */
+function layout(columns: readonly TableColumn[], rows: readonly TableRow[], width: number) {
+  const shown = shownColumns(columns, width)
+  const longest = shown.map((i) =>
+    rows.reduce(
+      (most, row) => Math.max(most, cellText(row.cells[i]).length),
+      columns[i]!.title.length,
+    ),
+  )
+  const sizes = columnWidths(
+    shown.map((i) => columns[i]!),
+    longest,
+    width,
+  )
+  return shown.map((index, n) => ({ index, size: sizes[n]!, column: columns[index]! }))
 }
 
 /** Renders the header and the rows that fit. */
 export function Table({ columns, rows, width, height, selected, empty }: TableProps) {
-  const sizes = widths(columns, width)
+  const cells = layout(columns, rows, width)
   const size = Math.max(1, height - 1)
   const start = windowStart(rows.length, selected ?? 0, size)
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate">
-        {columns.map((c, i) => fit(c.title, sizes[i]!)).join(' ')}
+        {cells.map((c) => fit(c.column.title, c.size)).join(' ')}
       </Text>
       {rows.length === 0 && empty ? <Text dimColor>{empty}</Text> : null}
       {rows.slice(start, start + size).map((row, offset) => (
@@ -57,14 +72,12 @@ export function Table({ columns, rows, width, height, selected, empty }: TablePr
           inverse={start + offset === selected}
           dimColor={row.isDim}
         >
-          {row.cells.map((cell, i) => {
-            const text = typeof cell === 'string' ? cell : cell.text
-            const color = typeof cell === 'string' ? undefined : cell.color
+          {cells.map(({ index, size, column }, n) => {
+            const cell = row.cells[index]
             return (
-              // biome-ignore lint/suspicious/noArrayIndexKey: cells are positional columns
-              <Text key={i} color={color}>
-                {(columns[i]?.isEndKept ? fitEnd : fit)(text, sizes[i]!)}
-                {i < sizes.length - 1 ? ' ' : ''}
+              <Text key={index} color={typeof cell === 'object' ? cell.color : undefined}>
+                {(column.isEndKept ? fitEnd : fit)(cellText(cell), size)}
+                {n < cells.length - 1 ? ' ' : ''}
               </Text>
             )
           })}

@@ -2,6 +2,7 @@
 import { useMemo, useRef, useState } from 'react'
 import { type AuditRecord, listAudit } from '../../store/audit.ts'
 import type { Store } from '../../store/db.ts'
+import { formatDateTime } from '../format.ts'
 import { useInputLock } from './use-input-lock.ts'
 import { useKeyInput } from './use-key-input.ts'
 import { type ListCursor, useListCursor } from './use-list-cursor.ts'
@@ -24,10 +25,17 @@ function readAudit(db: Store): AuditRecord[] {
   return listAudit(db, auditLimit)
 }
 
-/** The detail of an audit record as one line of `name=value` pairs. */
+function shownValue(name: string, value: unknown): string {
+  if (typeof value === 'string') return value
+  // Times are stored as milliseconds (`expiresAt`); shown as everywhere else in the console.
+  if (typeof value === 'number' && name.endsWith('At')) return `${formatDateTime(value)} UTC`
+  return JSON.stringify(value)
+}
+
+/** The detail of an audit record as one line of `name=value` pairs, times as UTC dates. */
 export function auditDetail(record: AuditRecord): string {
   return Object.entries(record.detail)
-    .map(([name, value]) => `${name}=${typeof value === 'string' ? value : JSON.stringify(value)}`)
+    .map(([name, value]) => `${name}=${shownValue(name, value)}`)
     .join(' ')
 }
 

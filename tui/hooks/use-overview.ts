@@ -5,7 +5,7 @@ import { type CredentialInfo, listCredentials } from '../../store/credentials.ts
 import type { Store } from '../../store/db.ts'
 import { type ApiKey, keyStatus, listApiKeys } from '../../store/keys.ts'
 import { listRoutes } from '../../store/routes.ts'
-import { formatClock, formatDate, formatSpan } from '../format.ts'
+import { formatClock, formatDate, formatRemaining } from '../format.ts'
 import { type QueryResult, useStoreQuery } from './use-store-query.ts'
 
 /** Keys expiring this soon get a warning. */
@@ -76,7 +76,7 @@ export function overviewWarnings(data: OverviewData, now: number): Warning[] {
     if (keyStatus(key, now) !== 'active' || key.expiresAt === undefined) continue
     if (key.expiresAt - now > expiryWarningMs) continue
     other.push(
-      `key ${key.name} expires in ${formatSpan(key.expiresAt - now)} (${formatDate(key.expiresAt)}) → 2 Keys`,
+      `key ${key.name} expires in ${formatRemaining(key.expiresAt - now)} (${formatDate(key.expiresAt)}) → 2 Keys`,
     )
   }
   return [

@@ -3,7 +3,7 @@ import { Box, Text } from 'ink'
 import { ErrorBox } from '../components/ErrorBox.tsx'
 import { KeyHints } from '../components/KeyHints.tsx'
 import { LiveBox } from '../components/LiveBox.tsx'
-import { Table } from '../components/Table.tsx'
+import { Table, type TableColumn } from '../components/Table.tsx'
 import { formatDateTime } from '../format.ts'
 import { auditDetail, useAuditScreen } from '../hooks/use-audit.ts'
 
@@ -14,12 +14,12 @@ export interface AuditScreenProps {
   height: number
 }
 
-const columns = [
+const columns: readonly TableColumn[] = [
   { title: 'time (UTC)', width: 16 },
-  { title: 'who', width: 16 },
-  { title: 'action', width: 16 },
-  { title: 'target', width: 'rest' },
-] as const
+  { title: 'who', width: 16, min: 10 },
+  { title: 'action', width: 16, min: 12 },
+  { title: 'target', width: 4, grow: 'rest' },
+]
 
 const detailLines = 3
 

@@ -5,7 +5,7 @@ import { Box, Text } from 'ink'
 import { ErrorBox } from '../components/ErrorBox.tsx'
 import { FormBox } from '../components/FormBox.tsx'
 import { KeyHints } from '../components/KeyHints.tsx'
-import { Table, type TableRow } from '../components/Table.tsx'
+import { Table, type TableColumn, type TableRow } from '../components/Table.tsx'
 import { formatDateTime } from '../format.ts'
 import { type CredentialRow, useCredentialsScreen } from '../hooks/use-credentials.ts'
 import { formHeight } from '../hooks/use-form.ts'
@@ -18,13 +18,13 @@ export interface CredentialsScreenProps {
   height: number
 }
 
-const columns = [
-  { title: 'route', width: 14 },
+const columns: readonly TableColumn[] = [
+  { title: 'route', width: 14, min: 8, grow: 'content' },
   { title: 'credential', width: 10 },
   { title: 'state', width: 9 },
   { title: 'set at (UTC)', width: 16 },
-  { title: 'set by', width: 'rest' },
-] as const
+  { title: 'set by', width: 4, grow: 'rest' },
+]
 
 function toRow(row: CredentialRow): TableRow {
   const { credential, breaker } = row
@@ -54,7 +54,8 @@ export function CredentialsScreen({ isActive, width, height }: CredentialsScreen
     ? `Jira rejected it at ${formatDateTime(breaker.trippedAt)} UTC (${breaker.reason}); serve stopped sending it. Set a new one (b, t) or, once the account is fixed, resume (r).`
     : undefined
   const noteLines = note ? Math.ceil(note.length / width) : 0
-  const below = 1 + formHeight(form) + (rows.error ? 4 : 0) + noteLines
+  const errorRows = rows.error ? 4 : 0
+  const below = 1 + formHeight(form) + errorRows + noteLines
   const hints: KeyHelp[] = [
     ['↑↓', 'select'],
     ['b', 'set user+password'],
@@ -74,7 +75,9 @@ export function CredentialsScreen({ isActive, width, height }: CredentialsScreen
       />
       {note ? <Text color="red">{note}</Text> : null}
       {rows.error ? <ErrorBox error={rows.error} /> : null}
-      {form.spec ? <FormBox form={{ ...form, spec: form.spec }} /> : null}
+      {form.spec ? (
+        <FormBox form={{ ...form, spec: form.spec }} maxRows={height - 3 - noteLines - errorRows} />
+      ) : null}
       <KeyHints hints={form.spec ? [] : hints} />
     </Box>
   )

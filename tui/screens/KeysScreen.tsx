@@ -5,7 +5,7 @@ import { ErrorBox } from '../components/ErrorBox.tsx'
 import { FormBox } from '../components/FormBox.tsx'
 import { KeyHints } from '../components/KeyHints.tsx'
 import { NewKeyBox } from '../components/NewKeyBox.tsx'
-import { Table, type TableRow } from '../components/Table.tsx'
+import { Table, type TableColumn, type TableRow } from '../components/Table.tsx'
 import { formatAgo, formatDate } from '../format.ts'
 import { formHeight } from '../hooks/use-form.ts'
 import { useKeysScreen } from '../hooks/use-keys.ts'
@@ -17,15 +17,16 @@ export interface KeysScreenProps {
   height: number
 }
 
-const columns = [
+// Names and routes take the spare width; below 72 columns `created` makes way for the status.
+const columns: readonly TableColumn[] = [
   { title: 'keyId', width: 10 },
-  { title: 'name', width: 12 },
-  { title: 'routes', width: 12 },
-  { title: 'created', width: 10 },
+  { title: 'name', width: 12, min: 8, grow: 'content' },
+  { title: 'routes', width: 6, grow: 'content' },
+  { title: 'created', width: 10, hideBelow: 72 },
   { title: 'expires', width: 10 },
   { title: 'last used', width: 9 },
-  { title: 'status', width: 'rest' },
-] as const
+  { title: 'status', width: 7 },
+]
 
 const statusColors = { active: 'green', expired: 'yellow', revoked: 'red' } as const
 
@@ -52,7 +53,8 @@ const newKeyHeight = 8
 export function KeysScreen({ isActive, width, height }: KeysScreenProps) {
   const { keys, cursor, form, newKey } = useKeysScreen(isActive, Math.max(1, height - 4))
   const now = Date.now()
-  const below = 1 + formHeight(form) + (newKey ? newKeyHeight : 0) + (keys.error ? 4 : 0)
+  const errorRows = keys.error ? 4 : 0
+  const below = 1 + formHeight(form) + (newKey ? newKeyHeight : 0) + errorRows
   return (
     <Box flexDirection="column">
       {/* While a new key is shown, it has the screen to itself: nothing may push its title
@@ -68,8 +70,10 @@ export function KeysScreen({ isActive, width, height }: KeysScreenProps) {
         />
       )}
       {keys.error ? <ErrorBox error={keys.error} /> : null}
-      {form.spec ? <FormBox form={{ ...form, spec: form.spec }} /> : null}
-      {newKey ? <NewKeyBox {...newKey} /> : null}
+      {form.spec ? (
+        <FormBox form={{ ...form, spec: form.spec }} maxRows={height - 3 - errorRows} />
+      ) : null}
+      {newKey ? <NewKeyBox {...newKey} width={width} /> : null}
       <KeyHints
         hints={
           newKey

@@ -1,7 +1,7 @@
 /** Live requests: records as `serve` writes them, coloured by status; pause, filter, detail. */
 import { Box, Text } from 'ink'
 import { KeyHints } from '../components/KeyHints.tsx'
-import { LiveBox } from '../components/LiveBox.tsx'
+import { LiveBox, type LiveLine, liveBoxHeight } from '../components/LiveBox.tsx'
 import { RequestDetail } from '../components/RequestDetail.tsx'
 import { Table } from '../components/Table.tsx'
 import { windowStart } from '../format.ts'
@@ -23,10 +23,15 @@ const detailHeight = 16
 /** Renders the Live screen. */
 export function LiveScreen({ isActive, width, height, tail }: LiveScreenProps) {
   const live = useLiveScreen(tail, isActive, Math.max(1, height - 4))
+  const filterLines: LiveLine[] = live.filter.problems.length
+    ? live.filter.problems.map((p) => ({ text: p, color: 'yellow' }))
+    : [{ text: 'status:5xx route:NAME key:KEYID ip:ADDR words', color: 'gray' }]
+  // A box may take all but the state line, the hints row and the table's header and a row.
+  const boxRoom = height - 4
   const box = live.detail
     ? detailHeight
     : live.filterInput
-      ? 4 + (live.filter.problems.length || 1)
+      ? liveBoxHeight(filterLines, width, boxRoom)
       : 0
   const tableHeight = Math.max(2, height - 2 - box)
   // Only the rows on screen are built, however many records are held.
@@ -71,12 +76,9 @@ export function LiveScreen({ isActive, width, height, tail }: LiveScreenProps) {
           title="Filter"
           label="/"
           input={live.filterInput}
-          lines={
-            live.filter.problems.length
-              ? live.filter.problems.map((p) => ({ text: p, color: 'yellow' }))
-              : [{ text: 'status:5xx route:NAME key:KEYID ip:ADDR words', color: 'gray' }]
-          }
+          lines={filterLines}
           hint="applies as you type · Enter keeps it · Esc closes"
+          maxRows={boxRoom}
         />
       ) : null}
       <KeyHints hints={hints} />

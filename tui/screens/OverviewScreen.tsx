@@ -2,11 +2,7 @@
 import { Box, Text } from 'ink'
 import { ErrorBox } from '../components/ErrorBox.tsx'
 import { KeyHints } from '../components/KeyHints.tsx'
-import {
-  RouteSummaryLines,
-  summaryWidths,
-  upstreamWidth,
-} from '../components/RouteSummaryLines.tsx'
+import { RouteSummaryLines, summaryWidths } from '../components/RouteSummaryLines.tsx'
 import { fit, windowStart } from '../format.ts'
 import { useListCursor } from '../hooks/use-list-cursor.ts'
 import { overviewWarnings, useOverview } from '../hooks/use-overview.ts'
@@ -40,8 +36,8 @@ export function OverviewScreen({ isActive, width, height, tail }: OverviewScreen
   )
   const cursor = useListCursor(routes.length, { isActive, pageSize: fitRoutes })
   const start = windowStart(routes.length, cursor.index, fitRoutes)
-  const w = summaryWidths
-  const header = `${fit('route', w.name)} ${fit('base path', w.basePath)} ${fit(`upstream (traffic: last ${windowMinutes} min)`, upstreamWidth(width))} ${fit('cred', w.credential)} ${'keys'.padStart(w.keys)} ${'allow'.padStart(w.allow)}`
+  const w = summaryWidths(routes, width)
+  const header = `${fit('route', w.name)} ${fit('base path', w.basePath)} ${fit(`upstream (traffic: last ${windowMinutes} min)`, w.upstream)} ${fit('cred', w.credential)} ${'keys'.padStart(w.keys)} ${'allow'.padStart(w.allow)}`
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate">
@@ -53,7 +49,7 @@ export function OverviewScreen({ isActive, width, height, tail }: OverviewScreen
           key={route.name}
           route={route}
           series={tail.stats.series(route.name, now)}
-          width={width}
+          widths={w}
         />
       ))}
       {warnings.length ? (
