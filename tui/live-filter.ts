@@ -38,7 +38,8 @@ export function parseLiveFilter(text: string): LiveFilter {
     if (name === 'status') filter.status = parseStatus(value, filter.problems)
     else if (name === 'route') filter.route = value
     else if (name === 'key') filter.keyId = value
-    else if (name === 'ip' && value.includes('/')) filter.ipBlock = parseBlock(value, filter.problems)
+    else if (name === 'ip' && value.includes('/'))
+      filter.ipBlock = parseBlock(value, filter.problems)
     else if (name === 'ip') filter.clientIp = value
     else filter.words.push(token.toLowerCase())
   }

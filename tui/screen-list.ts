@@ -93,7 +93,7 @@ export const screens: readonly ScreenInfo[] = [
       ['Enter', 'details of the selected request'],
       ['Esc', 'close the details'],
       ['p or Space', 'pause / resume'],
-      ['/', 'filter: status:5xx route:NAME key:KEYID ip:ADDR words'],
+      ['/', 'filter: status:5xx route:NAME key:KEYID ip:CIDR words'],
       ['c', 'clear the filter'],
     ],
   },

@@ -118,7 +118,7 @@ describe('App', () => {
         Enter              details of the selected request
         Esc                close the details
         p or Space         pause / resume
-        /                  filter: status:5xx route:NAME key:KEYID ip:ADDR words
+        /                  filter: status:5xx route:NAME key:KEYID ip:CIDR words
         c                  clear the filter
 
       In an input box

@@ -25,7 +25,7 @@ export function LiveScreen({ isActive, width, height, tail }: LiveScreenProps) {
   const live = useLiveScreen(tail, isActive, Math.max(1, height - 4))
   const filterLines: LiveLine[] = live.filter.problems.length
     ? live.filter.problems.map((p) => ({ text: p, color: 'yellow' }))
-    : [{ text: 'status:5xx route:NAME key:KEYID ip:ADDR words', color: 'gray' }]
+    : [{ text: 'status:5xx route:NAME key:KEYID ip:CIDR words', color: 'gray' }]
   // A box may take all but the state line, the hints row and the table's header and a row.
   const boxRoom = height - 4
   const box = live.detail
