@@ -48,6 +48,7 @@ export const screens: readonly ScreenInfo[] = [
       ['n', 'create a key (shown once)'],
       ['r', 'revoke the selected key (type its name to confirm)'],
       ['e', 'set or clear the expiry of the selected key'],
+      ['l', 'set or remove its rate limit (600/min 60; off)'],
     ],
   },
   {

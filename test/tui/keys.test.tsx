@@ -63,7 +63,7 @@ describe('Keys screen', () => {
       " 1 Overview  2 Keys  3 Allow-list  4 Routes  5 Credentials  6 Live  7 Audit
       keyId      name         routes created    expires    last used status
       KEYID_____ align        prod   YYYY-MM-DD never      never     active
-      ↑↓ select · n new key · r revoke · e expiry
+      ↑↓ select · n new key · r revoke · e expiry · l limit
 
                                                                        ? help · q quit"
     `)
@@ -262,6 +262,29 @@ describe('Keys screen', () => {
     await ui.waitFor((f) => f.includes('no longer expires'))
     expect(getApiKey(store.db, 'b-key').expiresAt).toBeUndefined()
     expect(getApiKey(store.db, 'a-key').expiresAt).toBeUndefined()
+  })
+
+  test('sets and removes the rate limit of the selected key', async () => {
+    createApiKey(store.db, 'test', { name: 'align', routes: ['prod'] })
+    ui = renderConsole(store.db, 'keys')
+    await ui.waitFor((f) => f.includes('align'))
+    ui.type('l')
+    expect(await ui.waitFor((f) => f.includes('Rate limit of key "align"'))).toContain(
+      'now: no limit',
+    )
+    ui.type('600/week')
+    expect(await ui.waitFor((f) => f.includes('✗'))).toContain('is not a rate (like 600/min')
+    ui.press('CTRL_U')
+    ui.type('600/min 60')
+    await ui.waitFor((f) => f.includes('600 a minute, 60 at once'))
+    ui.press('ENTER')
+    await ui.waitFor((f) => f.includes('key align: 600/min, burst 60'))
+    expect(getApiKey(store.db, 'align')).toMatchObject({ ratePerMinute: 600, rateBurst: 60 })
+    ui.type('l')
+    await ui.waitFor((f) => f.includes('now: 600/min, burst 60'))
+    ui.type('off\r')
+    await ui.waitFor((f) => f.includes('key align: no rate limit'))
+    expect(getApiKey(store.db, 'align').ratePerMinute).toBeUndefined()
   })
 
   test('takes a name and Enter that arrive in one read from the terminal', async () => {

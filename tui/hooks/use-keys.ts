@@ -1,5 +1,6 @@
 /** The Keys screen's data and actions: list, create (shown once), revoke by name, expiry. */
 import { useState } from 'react'
+import { parseLimitLine } from '../../src/cli/commands/key-limit.ts'
 import { parseExpiry } from '../../src/cli/parse.ts'
 import {
   type ApiKey,
@@ -7,6 +8,7 @@ import {
   listApiKeys,
   revokeApiKey,
   setApiKeyExpiry,
+  setApiKeyRateLimit,
   validateNewKey,
 } from '../../store/keys.ts'
 import { listRoutes } from '../../store/routes.ts'
@@ -49,6 +51,13 @@ function expiryValue(text: string): number | undefined {
 function expiryPreview(text: string): string[] {
   const at = expiryValue(text)
   return [at === undefined ? 'never expires' : `expires ${formatDateTime(at)} UTC`]
+}
+
+/** A key's rate limit in words. */
+export function describeLimit(key: ApiKey): string {
+  return key.ratePerMinute === undefined
+    ? 'no limit'
+    : `${key.ratePerMinute}/min, burst ${key.rateBurst ?? key.ratePerMinute}`
 }
 
 function splitList(text: string): string[] {
@@ -150,17 +159,42 @@ export function useKeysScreen(isActive: boolean, pageSize: number): KeysScreen {
     },
   })
 
+  const limitSpec = (key: ApiKey): FormSpec => ({
+    title: `Rate limit of key "${key.name}"`,
+    note: `now: ${describeLimit(key)}; beyond it requests get 429 with Retry-After`,
+    fields: [
+      {
+        name: 'limit',
+        label: 'Limit',
+        hint: '600/min, 10/s or 5000/h, then a burst if wanted (600/min 60); off removes it',
+        check: (text) =>
+          text.trim() === '' ? 'type a rate, or off' : problemOf(() => parseLimitLine(text)),
+        preview: (text) => {
+          const limit = parseLimitLine(text)
+          return [limit ? `${limit.perMinute} a minute, ${limit.burst} at once` : 'no limit']
+        },
+      },
+    ],
+    submit: (values) => {
+      const limit = parseLimitLine(values.limit ?? '')
+      setApiKeyRateLimit(db, actor, key.name, limit)
+      markChanged()
+      return `key ${key.name}: ${limit ? `${limit.perMinute}/min, burst ${limit.burst}` : 'no rate limit'}`
+    },
+  })
+
   useKeyInput(
     (input) => {
       const selected = keys.data?.[cursor.current()]
       if (input === 'n') form.open(createSpec())
-      else if ((input === 'r' || input === 'e') && selected?.revokedAt !== undefined)
+      else if (['r', 'e', 'l'].includes(input) && selected?.revokedAt !== undefined)
         setStatus({
           text: `key ${selected?.name} is revoked; create a new key instead`,
           tone: 'info',
         })
       else if (input === 'r' && selected) form.open(revokeSpec(selected))
       else if (input === 'e' && selected) form.open(expirySpec(selected))
+      else if (input === 'l' && selected) form.open(limitSpec(selected))
     },
     { isActive: isListActive },
   )

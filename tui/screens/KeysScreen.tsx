@@ -25,6 +25,7 @@ const columns: readonly TableColumn[] = [
   { title: 'created', width: 10, hideBelow: 72 },
   { title: 'expires', width: 10 },
   { title: 'last used', width: 9 },
+  { title: 'limit', width: 8, hideBelow: 100 },
   { title: 'status', width: 7 },
 ]
 
@@ -42,6 +43,7 @@ function toRow(key: ApiKey, now: number): TableRow {
       formatDate(key.createdAt),
       key.expiresAt === undefined ? 'never' : formatDate(key.expiresAt),
       formatAgo(key.lastUsedAt, now),
+      key.ratePerMinute === undefined ? '-' : `${key.ratePerMinute}/min`,
       { text: status, color: statusColors[status] },
     ],
   }
@@ -85,6 +87,7 @@ export function KeysScreen({ isActive, width, height }: KeysScreenProps) {
                   ['n', 'new key'],
                   ['r', 'revoke'],
                   ['e', 'expiry'],
+                  ['l', 'limit'],
                 ]
         }
       />

@@ -16,10 +16,28 @@ export function parseRate(text: string): number {
 }
 
 /** Parses `--burst`: a plain whole number (no hex, exponent or sign). */
-function parseBurst(text: string): number {
+export function parseBurst(text: string): number {
   if (!/^\d{1,7}$/.test(text.trim()))
     throw new InvalidArgumentError(`--burst "${text}" is not a whole number (like 60)`)
   return Number(text.trim())
+}
+
+/** The burst when none is given: a minute's worth, at most 100. */
+export function defaultBurst(perMinute: number): number {
+  return Math.min(perMinute, 100)
+}
+
+/**
+ * Parses a limit typed on one line, as the TUI takes it: `off`, a rate (`600/min`), or a rate
+ * and a burst (`600/min 60`). Undefined means no limit.
+ */
+export function parseLimitLine(text: string): { perMinute: number; burst: number } | undefined {
+  const [rate = '', burst, ...rest] = text.trim().split(/\s+/)
+  if (rate === 'off' && burst === undefined) return undefined
+  if (rest.length > 0)
+    throw new InvalidArgumentError('give a rate and at most a burst (600/min 60)')
+  const perMinute = parseRate(rate)
+  return { perMinute, burst: burst === undefined ? defaultBurst(perMinute) : parseBurst(burst) }
 }
 
 /** Registers `key limit`. */
@@ -41,7 +59,7 @@ export function register(key: Command): void {
         }
         const perMinute = parseRate(rate)
         const burst =
-          options.burst === undefined ? Math.min(perMinute, 100) : parseBurst(options.burst)
+          options.burst === undefined ? defaultBurst(perMinute) : parseBurst(options.burst)
         setApiKeyRateLimit(db, actor('cli'), name, { perMinute, burst })
         say(`key ${name} limited to ${perMinute}/min, burst ${burst}`)
       }),
