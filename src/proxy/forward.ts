@@ -4,12 +4,12 @@
  */
 
 import { ProxyError } from './errors.ts'
-import { clientOnly, hopByHop } from './hop-headers.ts'
+import { forwardedRequestFields } from './hop-headers.ts'
 import type { RequestContext } from './request-context.ts'
 import type { RouteRuntime } from './snapshot.ts'
 
-/** Client fields that never go upstream: hop-by-hop (RFC 9110 §7.6.1) and `clientOnly`. */
-const neverForwarded: ReadonlySet<string> = new Set([...hopByHop, ...clientOnly])
+/** The client fields that may go upstream (none of them hop-by-hop). */
+const forwarded: ReadonlySet<string> = new Set(forwardedRequestFields)
 
 /**
  * Fields a `Connection` header may not remove: they describe the message itself, and japroxy
@@ -27,7 +27,7 @@ const messageFields: ReadonlySet<string> = new Set([
 function doomedNames(headers: Headers): string[] {
   const doomed: string[] = []
   for (const name of headers.keys()) {
-    if (neverForwarded.has(name) || name.startsWith('x-forwarded-')) doomed.push(name)
+    if (!forwarded.has(name)) doomed.push(name)
   }
   const named = headers.get('connection')
   if (named) {
@@ -40,8 +40,8 @@ function doomedNames(headers: Headers): string[] {
 }
 
 /**
- * Rewrites the client's headers in place into the upstream's: strips hop-by-hop fields (and
- * those `Connection` names), everything in `clientOnly` and `X-Forwarded-*`, then sets
+ * Rewrites the client's headers in place into the upstream's: keeps only the fields in
+ * `forwardedRequestFields` (less any a `Connection` header names), then sets
  * japroxy's forwarding fields and injects the credential last, so nothing the client sent can
  * remove or shadow it. One pass over the fields present instead of a delete per known name
  * (bench/NOTES.md).

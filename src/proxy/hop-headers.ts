@@ -14,43 +14,47 @@ export const hopByHop: readonly string[] = [
 ]
 
 /**
- * Client fields that never reach the upstream: its credentials and cookies, anything that
- * claims to say who the client is or what URL it asked for, and method overrides (the policy
- * judged the real method). `host` is set from the upstream URL by fetch.
+ * The only client fields that reach Jira: what the REST API reads to understand the request and
+ * shape its answer. Everything else stays behind, so no identity claim (`SM_USER`,
+ * `X-Remote-User`, `X-Webauth-User` and whatever a single sign-on in front of Jira may trust),
+ * credential, cookie, method override or forwarding claim can be smuggled through, whatever its
+ * name. `Host` comes from the upstream URL; japroxy sets `X-Forwarded-*` and the credential.
  */
-export const clientOnly: readonly string[] = [
-  'authorization',
-  'cookie',
-  'host',
-  'forwarded',
-  'x-real-ip',
-  'x-original-url',
-  'x-original-uri',
-  'x-original-method',
-  'x-rewrite-url',
-  'x-host',
-  'via',
-  'x-http-method-override',
-  'x-http-method',
-  'x-method-override',
-  'expect',
-  // Identity claims a header-based single sign-on in front of Jira could trust.
-  'x-remote-user',
-  'remote-user',
-  'x-forwarded-user',
-  'x-auth-user',
-  'x-auth-request-user',
-  'x-auth-request-email',
-  'x-ausername',
-  'x-auserid',
-  'true-client-ip',
-  'x-client-ip',
-  'client-ip',
-  'x-cluster-client-ip',
+export const forwardedRequestFields: readonly string[] = [
+  'accept',
+  'accept-charset',
+  'accept-encoding',
+  'accept-language',
+  'cache-control',
+  'content-encoding',
+  'content-language',
+  'content-length',
+  'content-type',
+  'if-match',
+  'if-modified-since',
+  'if-none-match',
+  'if-range',
+  'if-unmodified-since',
+  'pragma',
+  'range',
+  'user-agent',
+  // Jira's own: the XSRF opt-out for attachments, experimental endpoints, a forced locale.
+  'x-atlassian-token',
+  'x-experimentalapi',
+  'x-force-accept-language',
 ]
 
-/** Upstream fields that never reach the client: its session (RFC 6265 cookies) and session id. */
-export const upstreamOnly: readonly string[] = ['set-cookie', 'x-asessionid']
+/**
+ * Upstream fields that never reach the client: its session (RFC 6265 cookies) and session id,
+ * and Seraph's account fields, which name the service account (read first, for the breaker).
+ */
+export const upstreamOnly: readonly string[] = [
+  'set-cookie',
+  'x-asessionid',
+  'x-ausername',
+  'x-auserid',
+  'x-seraph-loginreason',
+]
 
 /** Removes hop-by-hop fields, including those named in `Connection` (RFC 9110 §7.6.1). */
 export function stripHopByHop(headers: Headers): void {

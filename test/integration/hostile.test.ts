@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import fc from 'fast-check'
 import { compilePolicy } from '../../src/proxy/endpoint-policy.ts'
 import { explainRequest } from '../../src/proxy/explain.ts'
+import { forwardedRequestFields } from '../../src/proxy/hop-headers.ts'
 import { pathProblem } from '../../src/proxy/path-check.ts'
 import { addAllowEntry } from '../../store/allow-list.ts'
 import { getRoute } from '../../store/routes.ts'
@@ -475,6 +476,17 @@ describe('regressions from the first review', () => {
       'X-Client-IP',
       'Client-IP',
       'X-AUSERNAME',
+      // Found in review: a block-list let these through; only known fields go upstream now.
+      'SM_USER',
+      'X-Webauth-User',
+      'Remote_User',
+      'X-User',
+      'X-Proxy-Remote-User',
+      'OIDC_CLAIM_sub',
+      'X-MS-CLIENT-PRINCIPAL-NAME',
+      'X-Authorization',
+      'Authentication',
+      'X-Some-Future-Header',
     ]
     const response = await rawRequest(
       stack.proxy.port,
@@ -483,6 +495,17 @@ describe('regressions from the first review', () => {
     expect(response.status).toBe(200)
     const names = stack.jira.received[0]!.headers.map(([name]) => name)
     for (const claim of claims) expect(names).not.toContain(claim.toLowerCase())
+    // What Jira sees: the allowed fields, japroxy's own, and what fetch adds.
+    const expected = new Set([
+      ...forwardedRequestFields,
+      'host',
+      'authorization',
+      'x-forwarded-for',
+      'x-forwarded-proto',
+      'x-forwarded-host',
+      'connection',
+    ])
+    expect(names.filter((name) => !expected.has(name))).toEqual([])
   })
 
   test('a request without a Host header is judged on its own path', async () => {

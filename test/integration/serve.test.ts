@@ -327,7 +327,7 @@ describe('headers', () => {
     expect(headerValues('authorization')).toEqual([serviceAuthorization])
   })
 
-  test('Set-Cookie from Jira does not reach the client', async () => {
+  test('Set-Cookie and the service account name from Jira do not reach the client', async () => {
     const direct = await fetch(`${stack.jira.url}/rest/api/2/serverInfo`)
     expect(direct.headers.getSetCookie().length).toBeGreaterThan(0)
     const response = await stack.get('/jira-prod/rest/api/2/myself', {
@@ -335,6 +335,9 @@ describe('headers', () => {
     })
     expect(response.headers.getSetCookie()).toEqual([])
     expect(response.headers.get('x-asessionid')).toBeNull()
+    // Seraph's account fields would name the service account to the client.
+    expect(direct.headers.get('x-ausername')).toBe('anonymous')
+    expect(response.headers.get('x-ausername')).toBeNull()
   })
 
   test('a redirect to the upstream host is rewritten to the route', async () => {
