@@ -93,6 +93,19 @@ export const jiraAlignDenyRules: readonly string[] = [
   // Switching on JMX metrics and app monitoring, and mail sent to anyone about an issue (#4).
   'deny * /rest/api/2/monitoring/**',
   'deny POST /rest/api/2/issue/{issueIdOrKey}/notify',
+  // Found in the security review: an index snapshot, instance-wide renames of Epic and Sprint,
+  // archiving issues (archiving projects was already denied), avatars, boards (#4).
+  'deny * /rest/api/2/index-snapshot/**',
+  'deny * /rest/api/2/terminology/**',
+  'deny * /rest/api/2/nomenclature/**',
+  'deny * /rest/api/2/issue/archive/**',
+  'deny * /rest/api/2/issue/{issueIdOrKey}/archive/**',
+  'deny * /rest/api/2/issue/{issueIdOrKey}/restore/**',
+  'deny POST,PUT,DELETE /rest/api/2/universal_avatar/**',
+  'deny POST,PUT,DELETE /rest/api/2/avatar/**',
+  'deny DELETE /rest/agile/1.0/board/{boardId}',
+  'deny POST,PUT,DELETE /rest/greenhopper/1.0/rapidview/**',
+  'deny * /rest/greenhopper/1.0/rapidviewconfig/**',
 ]
 
 /** The REST families Jira Align reads and writes. */

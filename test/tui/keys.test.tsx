@@ -294,7 +294,10 @@ describe('Keys screen', () => {
     await ui.waitFor((f) => f.includes('Create an API key'))
     ui.type('pasted\r')
     await ui.waitFor((f) => f.includes('Routes:'))
-    ui.type('prod\r\r')
+    ui.type('xx')
+    await ui.waitFor((f) => f.includes('Routes: xx'))
+    // Ctrl+U in the same read as the text that follows it (tmux send-keys does this).
+    ui.type('\u0015prod\r\r')
     expect(await ui.waitFor((f) => f.includes('shown only this once'))).toContain('"pasted"')
   })
 

@@ -53,7 +53,7 @@ describe('Routes screen', () => {
         Upstream CA file  (none)
         Header timeout    60000ms
         Anonymous paths   GET /rest/api/2/serverInfo
-        Endpoint profile  jira-align (44 built-in rules)
+        Endpoint profile  jira-align (55 built-in rules)
         Endpoint rules    (none)
         Link rewriting    on (no public URL yet)
       ↑↓ select route · Enter edit · x explain METHOD PATH

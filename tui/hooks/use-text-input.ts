@@ -68,24 +68,49 @@ export function editText(state: Editing, input: string, key: Key): Editing | und
   return { chars: chars.toSpliced(cursor, 0, ...printable), cursor: cursor + printable.length }
 }
 
+// Control keys a terminal may send in the same read as text (tmux send-keys, a fast typist):
+// Ink hands the whole read over as one string, so they are picked out here.
+const inlineKeys: Record<string, Partial<Key>> = {
+  '\u0001': { ctrl: true },
+  '\u0005': { ctrl: true },
+  '\u0015': { ctrl: true },
+}
+const inlineInput: Record<string, string> = { '\u0001': 'a', '\u0005': 'e', '\u0015': 'u' }
+
 /** Takes typed text while `isActive`. */
 export function useTextInput(options: TextInputOptions): TextInput {
   const [editing, setEditing] = useRefState<Editing>(editingAtEnd(options.initial ?? ''))
+  const apply = (input: string, key: Key) => {
+    const before = editing()
+    const next = editText(before, input, key)
+    if (next === undefined) return
+    setEditing(next)
+    if (next.chars !== before.chars) options.onChange?.(next.chars.join(''))
+  }
   useKeyInput(
     (input, key) => {
       if (key.return) return options.onSubmit?.(editing().chars.join(''))
       if (key.escape) return options.onCancel?.()
-      // Text and Enter in one read (a paste, tmux send-keys) arrive as one string: each line
-      // break submits what came before it.
-      const lines = key.ctrl || key.meta ? [input] : input.split(/\r\n?|\n/)
-      lines.forEach((line, i) => {
-        if (i > 0) options.onSubmit?.(editing().chars.join(''))
-        const before = editing()
-        const next = editText(before, line, key)
-        if (next === undefined) return
-        setEditing(next)
-        if (next.chars !== before.chars) options.onChange?.(next.chars.join(''))
-      })
+      // A single key, or text with no control character in it: one edit.
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+      if (key.ctrl || key.meta || !/[\u0000-\u001f]/.test(input)) return apply(input, key)
+      // Text and keys in one read: each line break submits what came before it, Ctrl+U, Ctrl+A
+      // and Ctrl+E act where they fall, other control characters are dropped.
+      let text = ''
+      const flush = () => {
+        if (text) apply(text, { ...key, ctrl: false })
+        text = ''
+      }
+      for (const char of input.replace(/\r\n/g, '\n')) {
+        if (char === '\r' || char === '\n') {
+          flush()
+          options.onSubmit?.(editing().chars.join(''))
+        } else if (inlineKeys[char]) {
+          flush()
+          apply(inlineInput[char]!, { ...key, ...inlineKeys[char] })
+        } else if (char >= ' ') text += char
+      }
+      flush()
     },
     { isActive: options.isActive },
   )
