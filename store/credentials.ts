@@ -3,7 +3,7 @@
  * token (sent as Bearer), sealed to the store's public key. Writing needs no master key.
  */
 import { applyChange, readMeta, type Store, StoreError, ValidationError } from './db.ts'
-import { getRoute } from './routes.ts'
+import { getRoute, listRoutes, type Route } from './routes.ts'
 import { decodePublicKey, type MasterKey, seal, toBase64, unseal } from './seal.ts'
 
 /** A credential in clear, only ever held in memory. */
@@ -69,7 +69,7 @@ export function setCredential(
   const problems = validateCredential(secret)
   if (problems.length) throw new ValidationError(problems)
   const route = getRoute(db, routeName)
-  const sealed = seal(storePublicKey(db), JSON.stringify(secret))
+  const sealed = seal(storePublicKey(db), JSON.stringify({ secret, boundTo: bindingOf(route) }))
   const detail = {
     kind: secret.kind,
     ...(secret.kind === 'basic' ? { username: secret.username } : {}),
@@ -103,18 +103,57 @@ export function listCredentials(db: Store): CredentialInfo[] {
     .all() as CredentialInfo[]
 }
 
-/** Unseals every credential into the `Authorization` value to inject, by route id. */
-export function unsealCredentials(db: Store, key: MasterKey): Map<number, string> {
+/**
+ * Where a route's credential may be sent: the route itself, its upstream URL and how japroxy
+ * trusts that upstream. It is sealed with the secret, so someone who can write the store but has
+ * no master key cannot point a route somewhere else and have serve send the password there.
+ */
+function bindingOf(route: Route): string {
+  // The name, not the row id, so an export and import into the same store keeps it bound.
+  return JSON.stringify([
+    route.name,
+    route.upstreamUrl,
+    route.upstreamCaFile ?? null,
+    route.upstreamPin ?? null,
+    route.isPlainHttpAllowed,
+  ])
+}
+
+/** Whether changing route `before` to `after` leaves a credential it has unusable. */
+export function unbindsCredential(db: Store, before: Route, after: Route): boolean {
+  const hasOne = db.query('SELECT 1 FROM credentials WHERE route_id = ?').get(before.id)
+  return Boolean(hasOne) && bindingOf(before) !== bindingOf(after)
+}
+
+/** Every credential unsealed: the `Authorization` value to inject, by route id, and the routes
+ * whose credential was sealed for another upstream (or CA, pin, plain-http allowance). */
+export function unsealCredentialsChecked(
+  db: Store,
+  key: MasterKey,
+): { headers: Map<number, string>; stale: Set<number> } {
   const rows = db.query('SELECT route_id, sealed FROM credentials').all() as {
     route_id: number
     sealed: Uint8Array
   }[]
+  const routes = new Map(listRoutes(db).map((route) => [route.id, route]))
   const headers = new Map<number, string>()
+  const stale = new Set<number>()
   for (const row of rows) {
-    const secret = JSON.parse(unseal(key, row.sealed)) as CredentialSecret
-    headers.set(row.route_id, authorizationValue(secret))
+    const sealed = JSON.parse(unseal(key, row.sealed)) as {
+      secret?: CredentialSecret
+      boundTo?: string
+    }
+    const route = routes.get(row.route_id)
+    if (sealed.secret && route && sealed.boundTo === bindingOf(route)) {
+      headers.set(row.route_id, authorizationValue(sealed.secret))
+    } else stale.add(row.route_id)
   }
-  return headers
+  return { headers, stale }
+}
+
+/** The `Authorization` value to inject, by route id, for every credential still bound. */
+export function unsealCredentials(db: Store, key: MasterKey): Map<number, string> {
+  return unsealCredentialsChecked(db, key).headers
 }
 
 /** The `Authorization` header value for a credential. */

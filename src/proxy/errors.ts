@@ -23,6 +23,7 @@ export type Reason =
   | 'method_override'
   | 'form_body'
   | 'credential_missing'
+  | 'credential_stale'
   | 'upstream_unreachable'
   | 'upstream_timeout'
   | 'upstream_rejected_credential'

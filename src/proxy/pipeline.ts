@@ -85,6 +85,13 @@ function credentialFor(route: RouteRuntime, isAnon: boolean): string | undefined
       'credential_rejected',
     )
   }
+  if (!route.credential && route.isCredentialStale) {
+    throw new ProxyError(
+      503,
+      "The route's Jira credential was set for another upstream; an admin must set it again.",
+      'credential_stale',
+    )
+  }
   if (!route.credential)
     throw new ProxyError(503, 'The route has no Jira credential yet.', 'credential_missing')
   return route.credential

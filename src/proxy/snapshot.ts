@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { isVeryBroad, listAllowEntries } from '../../store/allow-list.ts'
 import { listBreakers } from '../../store/breakers.ts'
-import { unsealCredentials } from '../../store/credentials.ts'
+import { unsealCredentialsChecked } from '../../store/credentials.ts'
 import { configVersion, type Store } from '../../store/db.ts'
 import { listRoutes } from '../../store/routes.ts'
 import type { MasterKey } from '../../store/seal.ts'
@@ -47,6 +47,8 @@ export interface RouteRuntime {
   allowsEveryone: boolean
   /** The `Authorization` value to inject, or undefined when no credential is set. */
   credential: string | undefined
+  /** A credential is stored but was sealed for another upstream (or CA, pin): not sent. */
+  isCredentialStale: boolean
   /** Why the credential breaker is tripped, or undefined when it is not. */
   breaker: string | undefined
 }
@@ -139,7 +141,7 @@ export async function buildSnapshotInSlices(
 /** Everything but the keys, read in the caller's transaction. */
 function readSnapshot(db: Store, masterKey: MasterKey): Omit<Snapshot, 'keysByHash'> {
   const version = configVersion(db)
-  const credentials = unsealCredentials(db, masterKey)
+  const { headers: credentials, stale } = unsealCredentialsChecked(db, masterKey)
   const entries = listAllowEntries(db)
   const globals = entries.filter((e) => e.route === undefined)
   const breakers = new Map(listBreakers(db).map((b) => [b.routeId, b.reason]))
@@ -176,6 +178,7 @@ function readSnapshot(db: Store, masterKey: MasterKey): Omit<Snapshot, 'keysByHa
       allowList: compileAllowList(sources),
       allowsEveryone: sources.some((source) => isVeryBroad(source.cidr)),
       credential: credentials.get(route.id),
+      isCredentialStale: stale.has(route.id),
       breaker: breakers.get(route.id),
     }
   })
@@ -229,7 +232,12 @@ function snapshotWarnings(routes: readonly RouteRuntime[]): string[] {
         `route ${route.name}: the allow-list is empty, so nobody gets in (japroxy allow add)`,
       )
     }
-    if (!route.credential) {
+    if (route.isCredentialStale) {
+      warnings.push(
+        `route ${route.name}: its credential was set for another upstream URL, CA file, pin or ` +
+          `plain-http allowance and is not sent; set it again (japroxy credential set ${route.name})`,
+      )
+    } else if (!route.credential) {
       warnings.push(`route ${route.name}: no credential set (japroxy credential set ${route.name})`)
     }
     if (route.breaker) {

@@ -197,6 +197,16 @@ describe('credential', () => {
     expect(result.stderr).toContain('credential.token: is empty')
     expect(auditCount()).toBe(before)
   })
+
+  test('moving a route to another upstream says its credential must be set again', () => {
+    const moved = run(['route', 'set', 'prod', '--upstream', 'http://127.0.0.1:7'])
+    expect(moved.code).toBe(0)
+    expect(moved.stderr).toContain(
+      'warning: the credential of route prod was set for its old upstream and is no longer sent',
+    )
+    expect(run(['route', 'set', 'prod', '--header-timeout', '60s']).stderr).toBe('')
+    expect(run(['route', 'set', 'prod', '--upstream', 'http://127.0.0.1:9']).code).toBe(0)
+  })
 })
 
 describe('key', () => {

@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
+import { startJiraStandIn } from '../../src/demo/jira-stand-in.ts'
 import { addAllowEntry, removeAllowEntry } from '../../store/allow-list.ts'
 import { setCredential } from '../../store/credentials.ts'
 import { revokeApiKey } from '../../store/keys.ts'
@@ -392,6 +393,39 @@ describe('records', () => {
       .query('SELECT * FROM request_records WHERE request_id = ?')
       .get(line.requestId) as Record<string, unknown>
     expect(row).toMatchObject({ status: 200, key_id: line.keyId, route: 'prod', auth: 'ok' })
+  })
+})
+
+describe('credential binding', () => {
+  test('a route pointed elsewhere by someone without the master key gets no credential', async () => {
+    // Anyone who can write the store can change a route's upstream; the credential sealed for
+    // the old one must not follow it (it would hand the service password to their listener).
+    const elsewhere = await startJiraStandIn({ users: [] })
+    const route = getRoute(stack.db, 'prod')
+    try {
+      stack.db.query('UPDATE routes SET upstream_url = ? WHERE id = ?').run(elsewhere.url, route.id)
+      stack.db.run(
+        "UPDATE meta SET value = CAST(value AS INTEGER) + 1 WHERE name = 'config_version'",
+      )
+      stack.proxy.reload(true)
+      const response = await stack.get('/jira-prod/rest/api/2/myself', {
+        headers: { authorization: basic(stack.apiKey) },
+      })
+      expect(response.status).toBe(503)
+      expect(await response.text()).toContain('set for another upstream')
+      expect(elsewhere.received).toEqual([])
+      expect(stack.proxy.snapshot().warnings.join('\n')).toContain(
+        'route prod: its credential was set for another upstream URL',
+      )
+    } finally {
+      updateRoute(stack.db, 'test', route)
+      stack.proxy.reload(true)
+      await elsewhere.stop()
+    }
+    const back = await stack.get('/jira-prod/rest/api/2/myself', {
+      headers: { authorization: basic(stack.apiKey) },
+    })
+    expect(back.status).toBe(200)
   })
 })
 

@@ -3,7 +3,13 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { rmSync } from 'node:fs'
 import { type JiraStandIn, startJiraStandIn } from '../../src/demo/jira-stand-in.ts'
 import { setCredential } from '../../store/credentials.ts'
-import { addRoute, getRoute, newRouteFields, updateRoute } from '../../store/routes.ts'
+import {
+  addRoute,
+  getRoute,
+  newRouteFields,
+  type RouteFields,
+  updateRoute,
+} from '../../store/routes.ts'
 import { makePki, type TestPki } from '../support/certs.ts'
 import {
   basic,
@@ -38,11 +44,7 @@ beforeAll(async () => {
       upstreamCaFile: pki.caCertPath,
     }),
   )
-  setCredential(stack.db, 'test', 'secure', {
-    kind: 'basic',
-    username: serviceUser,
-    password: servicePassword,
-  })
+  setServiceCredential()
   key = stack.createKey('secure-key', ['secure', 'prod'])
   stack.proxy.reload(true)
 })
@@ -51,6 +53,21 @@ afterAll(async () => {
   await secureJira.stop()
   rmSync(pki.dir, { recursive: true, force: true })
 })
+
+function setServiceCredential(): void {
+  setCredential(stack.db, 'test', 'secure', {
+    kind: 'basic',
+    username: serviceUser,
+    password: servicePassword,
+  })
+}
+
+/** Changes the route, sets the credential again (it is bound to the upstream), reloads. */
+function reroute(fields: RouteFields): void {
+  updateRoute(stack.db, 'test', fields)
+  setServiceCredential()
+  stack.proxy.reload(true)
+}
 
 const clientTls = () => ({ ca: pki.caCert, cert: pki.clientCert, key: pki.clientKey })
 
@@ -90,23 +107,18 @@ describe('upstream', () => {
 
   test('without the CA the certificate is refused: 502', async () => {
     const route = getRoute(stack.db, 'secure')
-    updateRoute(stack.db, 'test', { ...route, upstreamCaFile: undefined })
-    stack.proxy.reload(true)
+    reroute({ ...route, upstreamCaFile: undefined })
     expect((await viaProxy('/secure-jira/rest/api/2/myself')).status).toBe(502)
-    updateRoute(stack.db, 'test', route)
-    stack.proxy.reload(true)
+    reroute(route)
   })
 
   test('a pinned fingerprint must match', async () => {
     const route = getRoute(stack.db, 'secure')
-    updateRoute(stack.db, 'test', { ...route, upstreamPin: pki.serverFingerprint })
-    stack.proxy.reload(true)
+    reroute({ ...route, upstreamPin: pki.serverFingerprint })
     expect((await viaProxy('/secure-jira/rest/api/2/myself')).status).toBe(200)
-    updateRoute(stack.db, 'test', { ...route, upstreamPin: 'AB'.repeat(32) })
-    stack.proxy.reload(true)
+    reroute({ ...route, upstreamPin: 'AB'.repeat(32) })
     expect((await viaProxy('/secure-jira/rest/api/2/myself')).status).toBe(502)
-    updateRoute(stack.db, 'test', route)
-    stack.proxy.reload(true)
+    reroute(route)
   })
 
   test('an upstream that offers only TLS 1.1 is refused: 502', async () => {
@@ -131,11 +143,9 @@ describe('upstream', () => {
     try {
       await Bun.sleep(500)
       const route = getRoute(stack.db, 'secure')
-      updateRoute(stack.db, 'test', { ...route, upstreamUrl: `https://127.0.0.1:${port}` })
-      stack.proxy.reload(true)
+      reroute({ ...route, upstreamUrl: `https://127.0.0.1:${port}` })
       expect((await viaProxy('/secure-jira/rest/api/2/myself')).status).toBe(502)
-      updateRoute(stack.db, 'test', route)
-      stack.proxy.reload(true)
+      reroute(route)
     } finally {
       server.kill()
       await server.exited

@@ -5,7 +5,15 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { type AdminListener, startAdminListener } from '../../src/ops/admin.ts'
 import { adminSources } from '../../src/ops/supervise.ts'
-import { basic, type Stack, startStack, unusedPort } from '../support/stack.ts'
+import { setCredential } from '../../store/credentials.ts'
+import {
+  basic,
+  type Stack,
+  servicePassword,
+  serviceUser,
+  startStack,
+  unusedPort,
+} from '../support/stack.ts'
 
 let stack: Stack
 let admin: AdminListener
@@ -126,9 +134,11 @@ describe('metrics', () => {
       basePath: '/stopped',
       upstreamUrl: `http://127.0.0.1:${unusedPort()}`,
     })
-    stack.db.run(
-      "INSERT INTO credentials (route_id, kind, sealed, set_at, set_by) SELECT id, 'basic', (SELECT sealed FROM credentials LIMIT 1), 0, 'test' FROM routes WHERE name = 'stopped'",
-    )
+    setCredential(stack.db, 'test', 'stopped', {
+      kind: 'basic',
+      username: serviceUser,
+      password: servicePassword,
+    })
     const key = stack.createKey('stopped-key', ['stopped'])
     stack.proxy.reload(true)
     expect(

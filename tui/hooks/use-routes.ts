@@ -1,6 +1,7 @@
 /** The Routes screen's data and actions: pick a route, edit one setting, explain a request. */
 import { useState } from 'react'
 import { explainRequest } from '../../src/proxy/explain.ts'
+import { unbindsCredential } from '../../store/credentials.ts'
 import { listRoutes, type Route, updateRoute, validateRoute } from '../../store/routes.ts'
 import type { LiveLine } from '../components/LiveBox.tsx'
 import { fieldsOf, type RouteSetting, routeSettings } from '../route-fields.ts'
@@ -97,11 +98,14 @@ export function useRoutesScreen(isActive: boolean, pageSize: number): RoutesScre
       submit: (values) => {
         const { fields } = checkSetting(route, others, setting, values.value ?? '')
         if (!fields) throw new Error('the value could not be read')
-        updateRoute(db, actor, fields, {
+        const updated = updateRoute(db, actor, fields, {
           isPlainHttpAllowed: fields.upstreamUrl === route.upstreamUrl,
         })
         markChanged()
-        return `updated route ${route.name}: ${setting.label}`
+        const reset = unbindsCredential(db, route, updated)
+          ? '; its credential was set for the old upstream: set it again (5 Credentials)'
+          : ''
+        return `updated route ${route.name}: ${setting.label}${reset}`
       },
     }
   }

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import { listBreakers, tripBreaker } from '../../../store/breakers.ts'
-import { storePublicKey, unsealCredentials } from '../../../store/credentials.ts'
+import { storePublicKey, unsealCredentialsChecked } from '../../../store/credentials.ts'
 import { type Store, StoreError } from '../../../store/db.ts'
 import { getRoute, type Route } from '../../../store/routes.ts'
 import { sodiumReady } from '../../../store/seal.ts'
@@ -58,9 +58,12 @@ async function credentialFor(
   }
   await sodiumReady()
   let authorization: string | undefined
+  let isStale = false
   try {
     const masterKey = loadMasterKey(masterKeyPath(globals), storePublicKey(db))
-    authorization = unsealCredentials(db, masterKey).get(route.id)
+    const unsealed = unsealCredentialsChecked(db, masterKey)
+    authorization = unsealed.headers.get(route.id)
+    isStale = unsealed.stale.has(route.id)
   } catch (error) {
     if (!(error instanceof StoreError)) throw error
     return {
@@ -75,7 +78,9 @@ async function credentialFor(
     return {
       credentialSkip: {
         verdict: 'fail',
-        detail: 'no credential set',
+        detail: isStale
+          ? 'it was set for another upstream URL, CA file, pin or plain-http allowance'
+          : 'no credential set',
         hint: `japroxy credential set ${route.name} --user NAME`,
       },
     }

@@ -4,10 +4,11 @@
  * take them away), and the resulting lists are printed so nothing changes unseen.
  */
 import type { Command } from 'commander'
+import { unbindsCredential } from '../../../store/credentials.ts'
 import { getRoute, type RouteFields, updateRoute } from '../../../store/routes.ts'
 import { parseRule } from '../../proxy/endpoint-policy.ts'
 import { actor, type GlobalOptions, openForCommand } from '../context.ts'
-import { say, UserError } from '../output.ts'
+import { say, UserError, warn } from '../output.ts'
 import { collect } from '../parse.ts'
 import { run } from '../run.ts'
 import { addRouteOptions, applyRouteOptions, type RouteOptions } from './route-options.ts'
@@ -82,7 +83,8 @@ export function register(route: Command): void {
     .action(
       run((name: string, options: SetOptions, command: Command) => {
         const db = openForCommand(command.optsWithGlobals<GlobalOptions>())
-        const updated = updateRoute(db, actor('cli'), nextFields(getRoute(db, name), options))
+        const before = getRoute(db, name)
+        const updated = updateRoute(db, actor('cli'), nextFields(before, options))
         const list = (items: readonly string[]) =>
           items.length ? items.map((i) => `  ${i}`) : ['  (none)']
         say(
@@ -92,6 +94,12 @@ export function register(route: Command): void {
           'anonymous paths:',
           ...list(updated.anonymousPaths),
         )
+        if (unbindsCredential(db, before, updated)) {
+          warn(
+            `warning: the credential of route ${name} was set for its old upstream and is no ` +
+              `longer sent; set it again: japroxy credential set ${name}`,
+          )
+        }
       }),
     )
 }
