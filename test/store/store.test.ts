@@ -1,6 +1,15 @@
 /** The store: init, sealing, keys stored as hashes, validation that writes nothing (issue #2). */
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'bun:test'
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { listAudit } from '../../store/audit.ts'
@@ -60,6 +69,33 @@ describe('init', () => {
     const path = join(dir, 'junk.key')
     writeFileSync(path, 'hello', { mode: 0o600 })
     expect(() => readMasterKeyFile(path)).toThrow(/not a japroxy master key/)
+  })
+
+  // Security review: the store was created with the umask's mode and only then chmod'ed 0600.
+  test('the store, its -wal and -shm are 0600 even under umask 000', () => {
+    const path = join(dir, 'umask0.db')
+    const old = process.umask(0)
+    let store: Store | undefined
+    try {
+      store = initStore(path, join(dir, 'umask0.key'), 'tester')
+      store.query("INSERT INTO meta (name, value) VALUES ('x', 'y')").run()
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+        expect({ file, mode: statSync(file).mode & 0o777 }).toEqual({ file, mode: 0o600 })
+      }
+    } finally {
+      process.umask(old)
+      store?.close()
+    }
+  })
+
+  test('init refuses a symlink at the store path and creates nothing where it points', () => {
+    const pointedAt = join(dir, 'elsewhere.db')
+    const link = join(dir, 'link.db')
+    symlinkSync(pointedAt, link)
+    expect(() => initStore(link, join(dir, 'link.key'), 'tester')).toThrow(/already exists/)
+    expect(existsSync(pointedAt)).toBe(false)
+    expect(lstatSync(link).isSymbolicLink()).toBe(true)
+    expect(existsSync(join(dir, 'link.key'))).toBe(false)
   })
 
   test('opening a corrupt store names the file', () => {
