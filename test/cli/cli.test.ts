@@ -2,9 +2,10 @@
 
 import { Database } from 'bun:sqlite'
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { storeModeWarning } from '../../src/cli/commands/serve.ts'
 import { cli } from '../support/cli.ts'
 
 let dir: string
@@ -15,6 +16,25 @@ function auditCount(): number {
   const n = (handle.query('SELECT count(*) AS n FROM audit').get() as { n: number }).n
   handle.close()
   return n
+}
+
+/** Reads `stream` until `needle` shows up or `ms` pass; returns what it read. */
+async function readUntil(stream: ReadableStream<Uint8Array>, needle: string, ms: number) {
+  const reader = stream.getReader()
+  const decoder = new TextDecoder()
+  const deadline = Date.now() + ms
+  let text = ''
+  while (!text.includes(needle) && Date.now() < deadline) {
+    let timer: Timer | undefined
+    const timeout = new Promise<{ done: true }>((resolve) => {
+      timer = setTimeout(() => resolve({ done: true }), deadline - Date.now())
+    })
+    const chunk = await Promise.race([reader.read(), timeout])
+    clearTimeout(timer)
+    if (chunk.done) break
+    text += decoder.decode(chunk.value, { stream: true })
+  }
+  return text
 }
 
 beforeAll(() => {
@@ -349,6 +369,38 @@ describe('serve', () => {
     expect(result.stderr.split('\n')[0]).toBe(
       `error: master key file not found: ${join(dir, 'missing.key')}`,
     )
+  })
+
+  // Security review: a store others can read holds key hashes and sealed credentials.
+  test('warns at start when the store is readable by group or others, naming chmod 600', async () => {
+    expect(storeModeWarning(db)).toBeUndefined()
+    chmodSync(db, 0o644)
+    const child = Bun.spawn(
+      [process.execPath, join(import.meta.dir, '../../src/main.ts'), 'serve', '--db', db].concat([
+        '--listen',
+        '127.0.0.1:0',
+        '--admin-listen',
+        'off',
+      ]),
+      {
+        stdin: 'ignore',
+        stdout: 'pipe',
+        stderr: 'ignore',
+        env: { ...process.env, JAPROXY_DB: '' },
+      },
+    )
+    try {
+      const text = await readUntil(child.stdout, 'chmod 600', 15_000)
+      expect(text).toContain(
+        `"level":"warn","msg":"the store ${db} is readable or writable by group or others: ` +
+          `run chmod 600 ${db}`,
+      )
+    } finally {
+      child.kill('SIGTERM')
+      await child.exited
+      for (const file of [db, `${db}-wal`, `${db}-shm`])
+        if (existsSync(file)) chmodSync(file, 0o600)
+    }
   })
 
   test('refuses a store that does not exist', () => {
