@@ -438,8 +438,8 @@ test('tui without a terminal says so in one line and exits 1', () => {
 describe('key import', () => {
   test('imports name<TAB>key lines all or nothing, storing only hashes', () => {
     const good = [
-      'imp-1\t0123456789abcdef0123456789abcdef',
-      'imp-2\tfedcba9876543210fedcba9876543210',
+      'imp-1\tibnry89GUUCjLZOofbXr2XcfgBigWpxR',
+      'imp-2\t0s7dGnk6CzcgtJ7hC6DgJNaUYCEkImg8',
     ].join('\n')
     const bad = `${good.replace('imp-', 'other-')}\nweak\tshort`
     const refused = run(['key', 'import', '--route', 'prod'], bad)
@@ -453,17 +453,45 @@ describe('key import', () => {
     expect(run(['key', 'import', '--route', 'prod'], good).stderr).toContain('already exists')
   })
 
+  // Security review: a 32-char repetition of "Password1" was accepted.
+  test('refuses weak keys (a repeated part, few different characters, little entropy), never shown', () => {
+    const weak = [
+      ['Password1Password1Password1Passw', 'repeats a shorter part (like abcabc…)'],
+      ['0123456789abcdef0123456789abcdef', 'repeats a shorter part (like abcabc…)'],
+      ['Xk3$Xk3$Xk3$Xk3$Xk3$Xk3$Xk3$Xk3$q', 'uses fewer than 10 different characters'],
+      [
+        'ibnry89GUUCjibnry89GUUCjibnry89GUUCj12',
+        'is worth under 128 bits by its length and kinds of characters; use a longer or more varied one',
+      ],
+      [
+        '83920475610293847561029384756102',
+        'is worth under 128 bits by its length and kinds of characters; use a longer or more varied one',
+      ],
+    ]
+    const before = auditCount()
+    const result = run(
+      ['key', 'import', '--route', 'prod'],
+      weak.map(([key], i) => `weak-${i + 1}\t${key}`).join('\n'),
+    )
+    expect(result.code).toBe(1)
+    for (const [i, [key, problem]] of weak.entries()) {
+      expect(result.stderr).toContain(`keys[${i + 1}] keys.key: the key ${problem}\n`)
+      expect(result.stdout + result.stderr).not.toContain(key!)
+    }
+    expect(auditCount()).toBe(before)
+  })
+
   test('a line with spaces for the TAB, or a bad name, is named by number, never shown', () => {
     const secret = 'LINESECRETnotab-AAAAAAAAAAAAAAAAAAAAAAAAAAAA'
     const before = auditCount()
     for (const [input, problem] of [
       [`n2 ${secret}\n`, 'line 1: needs name<TAB>key, one TAB (the line is not shown)'],
       [
-        `ok\tabcdefghijabcdefghijabcdefghij12\n\nn2 ${secret}\tx\n`,
+        `ok\tFJahtQbmzpOphPI4BAjav9hvYY2mf68T\n\nn2 ${secret}\tx\n`,
         'keys[2] keys.name: is not a valid name',
       ],
       [
-        `bad name ${secret}\tabcdefghijabcdefghijabcdefghij12\n`,
+        `bad name ${secret}\tFJahtQbmzpOphPI4BAjav9hvYY2mf68T\n`,
         'keys[1] keys.name: is not a valid name',
       ],
     ] as const) {

@@ -16,7 +16,15 @@ import { listAudit } from '../../store/audit.ts'
 import { listCredentials, setCredential, unsealCredentials } from '../../store/credentials.ts'
 import { configVersion, openStore, type Store, type ValidationError } from '../../store/db.ts'
 import { initStore } from '../../store/init.ts'
-import { createApiKey, hashApiKey, listApiKeys, loadKeyGrants } from '../../store/keys.ts'
+import { freshLength, smallestPeriod } from '../../store/key-strength.ts'
+import {
+  createApiKey,
+  generateApiKey,
+  hashApiKey,
+  importedKeyProblem,
+  listApiKeys,
+  loadKeyGrants,
+} from '../../store/keys.ts'
 import { migrations } from '../../store/migrations/index.ts'
 import { addRoute, listRoutes, newRouteFields } from '../../store/routes.ts'
 import {
@@ -131,6 +139,26 @@ describe('API keys', () => {
     const b = createApiKey(db, 'tester', { name: 'b', routes: ['prod'] })
     expect(a.apiKey).not.toBe(b.apiKey)
     expect(a.key.keyId).not.toBe(b.key.keyId)
+  })
+})
+
+describe('imported keys', () => {
+  test('random-looking keys of 128 bits or more are accepted', () => {
+    for (const key of [
+      generateApiKey().apiKey,
+      '35318bcd0b1ceb84714a87fa6b477a2b', // openssl rand -hex 16
+      'Ttl5ISDiEl7ICPssa0cX4kfjj2dnKyHZ3KUOE4H4Qhw', // 32 random bytes, base64url
+      'fEJqRJQ25yY18de8bmWer8UOslhz0rfh',
+    ]) {
+      expect({ key, problem: importedKeyProblem(key) }).toEqual({ key, problem: undefined })
+    }
+  })
+
+  test('a repeat counts once: the period and the fresh length of a key', () => {
+    expect(smallestPeriod('Password1Password1Password1Passw')).toBe(9)
+    expect(smallestPeriod('abcabd')).toBe(6)
+    expect(freshLength('abcdabcdabcd12')).toBe(7)
+    expect(freshLength('a'.repeat(10_000))).toBeLessThan(10)
   })
 })
 
