@@ -5,19 +5,28 @@
  */
 import { Database } from 'bun:sqlite'
 import {
-  chownSync,
   closeSync,
   existsSync,
+  fchmodSync,
+  fchownSync,
+  fstatSync,
+  fsyncSync,
+  lstatSync,
+  mkdtempSync,
   openSync,
   readdirSync,
   readFileSync,
   readlinkSync,
+  readSync,
   realpathSync,
   renameSync,
   rmSync,
   statSync,
+  unlinkSync,
+  writeSync,
 } from 'node:fs'
-import { dirname } from 'node:path'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import { asStoreError, type Store, StoreError } from './db.ts'
 import { migrations } from './migrations/index.ts'
 
@@ -32,8 +41,8 @@ export interface BackupSummary {
   publicKey: string
 }
 
-/** Creates an empty file only the owner can read, so the copy is never readable by others. */
-function createPrivateFile(path: string): void {
+/** Creates an empty file only the owner can read and returns it open for writing. */
+function openPrivateFile(path: string): number {
   if (!existsSync(dirname(path))) {
     throw new StoreError(
       `directory not found: ${dirname(path)}`,
@@ -41,7 +50,8 @@ function createPrivateFile(path: string): void {
     )
   }
   try {
-    closeSync(openSync(path, 'wx', 0o600))
+    // O_CREAT|O_EXCL: fails on anything already there, a symlink included, and never follows one.
+    return openSync(path, 'wx', 0o600)
   } catch (error) {
     const code = (error as { code?: string }).code
     if (code === 'EEXIST') {
@@ -93,7 +103,7 @@ export function inspectBackup(path: string): BackupSummary {
 
 /** Writes a consistent copy of the open store to `target` (mode 0600) and checks it. */
 export function backupStore(db: Store, target: string): BackupSummary {
-  createPrivateFile(target)
+  closeSync(openPrivateFile(target))
   try {
     db.query('VACUUM INTO ?').run(target)
     return inspectBackup(target)
@@ -106,13 +116,6 @@ export function backupStore(db: Store, target: string): BackupSummary {
 /** Where a restore puts the store it replaces. */
 export function replacedName(target: string, now = new Date()): string {
   return `${target}.replaced-${now.toISOString().replaceAll(':', '').slice(0, 17)}`
-}
-
-/** Gives `path` the owner of `like`, when running as root (so the service user can open it). */
-function matchOwner(path: string, like: string): void {
-  if (process.getuid?.() !== 0) return
-  const { uid, gid } = statSync(like)
-  chownSync(path, uid, gid)
 }
 
 /** A process that has a store file open. */
@@ -159,6 +162,132 @@ function readlinkOrEmpty(path: string): string {
   }
 }
 
+/** Test seams for `restoreStore`; production passes none. */
+export interface RestoreProbe {
+  /** Called once the staging file is written, just before it is checked and renamed. */
+  onStaged?: (staging: string) => void
+  /** Where the private temporary directory is made (default: the system's temp directory). */
+  tempParent?: string
+}
+
+/** Why a restore stops when the staging file is no longer the file it wrote. */
+export const stagingReplacedMessage =
+  'the staging file was replaced during restore: another process writes this directory'
+
+const stagingReplacedHint =
+  'nothing was replaced; find out what else writes there, then run restore again'
+
+/**
+ * The owner the restored store gets when root restores: the old store's (a regular file, not
+ * followed if it is a symlink), else the directory's; undefined when not running as root.
+ */
+function serviceOwner(target: string): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined
+  const old = existsSync(target) ? lstatSync(target) : undefined
+  const { uid, gid } = old?.isFile() ? old : statSync(dirname(target))
+  return { uid, gid }
+}
+
+/** Copies the whole file at `from` into the open file `fd` and flushes it to disk. */
+function copyInto(from: string, fd: number): void {
+  const source = openSync(from, 'r')
+  try {
+    const buffer = Buffer.allocUnsafe(1 << 20)
+    for (;;) {
+      const n = readSync(source, buffer, 0, buffer.length, null)
+      if (n === 0) break
+      for (let done = 0; done < n; ) done += writeSync(fd, buffer, done, n - done)
+    }
+  } finally {
+    closeSync(source)
+  }
+  fsyncSync(fd)
+}
+
+/**
+ * Throws unless `path` is still the very file open as `fd` (a regular file, not a symlink).
+ * Root renames the staging file into place by path, in a directory the service user may write.
+ */
+export function assertSameFile(path: string, fd: number): void {
+  let seen: ReturnType<typeof lstatSync> | undefined
+  try {
+    seen = lstatSync(path)
+  } catch {}
+  const open = fstatSync(fd)
+  if (!seen?.isFile() || seen.dev !== open.dev || seen.ino !== open.ino) {
+    throw new StoreError(stagingReplacedMessage, stagingReplacedHint)
+  }
+}
+
+/** Flushes a directory's entries (a rename) to disk; best effort. */
+function syncDirectory(path: string): void {
+  try {
+    const fd = openSync(path, 'r')
+    try {
+      fsyncSync(fd)
+    } finally {
+      closeSync(fd)
+    }
+  } catch {}
+}
+
+/** Unlinks `path` if anything is there; unlink never follows a symlink. */
+function removeQuietly(path: string): void {
+  try {
+    unlinkSync(path)
+  } catch {}
+}
+
+/** Creates the staging file; something there again right after it was removed was put there. */
+function openStaging(staging: string): number {
+  try {
+    return openPrivateFile(staging)
+  } catch (error) {
+    const isThere = (() => {
+      try {
+        return Boolean(lstatSync(staging))
+      } catch {
+        return false
+      }
+    })()
+    if (isThere) throw new StoreError(stagingReplacedMessage, stagingReplacedHint)
+    throw error
+  }
+}
+
+/**
+ * Writes a checked copy of `backup` to a new staging file beside `target` and returns its open
+ * descriptor. SQLite writes the copy in a private temporary directory; the staging file is
+ * created with O_EXCL (never through a symlink) and written, flushed and chowned through its
+ * descriptor, so nothing another user swaps in by name is ever written or chowned.
+ */
+function stageCopy(backup: string, staging: string, tempParent: string): number {
+  const temp = mkdtempSync(join(tempParent, 'japroxy-restore-'))
+  try {
+    const copy = join(temp, 'store.db')
+    const source = new Database(backup, { readonly: true })
+    try {
+      source.query('VACUUM INTO ?').run(copy)
+    } catch (error) {
+      throw asStoreError(error, copy)
+    } finally {
+      source.close()
+    }
+    removeQuietly(staging)
+    const fd = openStaging(staging)
+    try {
+      copyInto(copy, fd)
+      return fd
+    } catch (error) {
+      closeSync(fd)
+      removeQuietly(staging)
+      throw asStoreError(error, staging)
+    }
+  } finally {
+    rmSync(temp, { recursive: true, force: true })
+  }
+}
+
 /**
  * Replaces the store at `target` with a checked copy of `backup`. The old store (if any) is
  * renamed aside, never deleted, and its WAL files go with it. `serve` must be stopped first.
@@ -166,28 +295,31 @@ function readlinkOrEmpty(path: string): string {
 export function restoreStore(
   backup: string,
   target: string,
+  probe: RestoreProbe = {},
 ): { summary: BackupSummary; replaced?: string } {
   const summary = inspectBackup(backup)
   const staging = `${target}.restoring`
-  rmSync(staging, { force: true })
-  createPrivateFile(staging)
-  const source = new Database(backup, { readonly: true })
+  const owner = serviceOwner(target)
+  const fd = stageCopy(backup, staging, probe.tempParent ?? tmpdir())
   try {
-    source.query('VACUUM INTO ?').run(staging)
+    fchmodSync(fd, 0o600)
+    if (owner) fchownSync(fd, owner.uid, owner.gid)
+    probe.onStaged?.(staging)
+    assertSameFile(staging, fd)
+    let replaced: string | undefined
+    if (existsSync(target)) {
+      replaced = replacedName(target)
+      for (const suffix of ['', '-wal', '-shm']) {
+        if (existsSync(target + suffix)) renameSync(target + suffix, replaced + suffix)
+      }
+    }
+    renameSync(staging, target)
+    syncDirectory(dirname(target))
+    return { summary: { ...summary, path: target }, replaced }
   } catch (error) {
-    rmSync(staging, { force: true })
+    removeQuietly(staging)
     throw asStoreError(error, staging)
   } finally {
-    source.close()
+    closeSync(fd)
   }
-  matchOwner(staging, existsSync(target) ? target : dirname(target))
-  let replaced: string | undefined
-  if (existsSync(target)) {
-    replaced = replacedName(target)
-    for (const suffix of ['', '-wal', '-shm']) {
-      if (existsSync(target + suffix)) renameSync(target + suffix, replaced + suffix)
-    }
-  }
-  renameSync(staging, target)
-  return { summary: { ...summary, path: target }, replaced }
 }

@@ -4,7 +4,7 @@
  * and the `config_version` counter that every admin change bumps.
  */
 import { Database } from 'bun:sqlite'
-import { chmodSync, existsSync, mkdirSync } from 'node:fs'
+import { closeSync, existsSync, fchmodSync, mkdirSync, openSync, unlinkSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { migrations } from './migrations/index.ts'
 
@@ -42,21 +42,43 @@ export interface OpenOptions {
 
 const busyTimeoutMs = 5000
 
+/**
+ * Creates the empty store file with mode 0600 before SQLite opens it, so it is never readable
+ * by others, not even for a moment; O_EXCL refuses anything already there, a symlink included.
+ * SQLite gives the -wal and -shm files the store file's mode.
+ */
+function createStoreFile(path: string): void {
+  mkdirSync(dirname(path), { recursive: true, mode: 0o750 })
+  let fd: number
+  try {
+    fd = openSync(path, 'wx', 0o600)
+  } catch (error) {
+    if ((error as { code?: string }).code === 'EEXIST') {
+      throw new StoreError(
+        `store already exists: ${path}`,
+        'japroxy init never overwrites; move it away or use another path',
+      )
+    }
+    throw asStoreError(error, path)
+  }
+  try {
+    // The umask may have taken bits the owner needs.
+    fchmodSync(fd, 0o600)
+  } finally {
+    closeSync(fd)
+  }
+}
+
 /** Opens the store at `path`, applying pending migrations; throws StoreError with a hint. */
 export function openStore(path: string, options: OpenOptions = {}): Store {
   if (!options.isCreate && !existsSync(path)) {
     throw new StoreError(`store not found: ${path}`, 'run `japroxy init` or pass --db PATH')
   }
-  if (options.isCreate) mkdirSync(dirname(path), { recursive: true, mode: 0o750 })
+  if (options.isCreate) createStoreFile(path)
   let db: Database
   try {
-    db = new Database(path, {
-      create: Boolean(options.isCreate),
-      readonly: Boolean(options.isReadOnly),
-      strict: true,
-    })
-    // Only the japroxy user reads the store; SQLite gives -wal and -shm the same mode.
-    if (options.isCreate) chmodSync(path, 0o600)
+    // Never create here: a store that is missing now was removed, not never made.
+    db = new Database(path, { create: false, readonly: Boolean(options.isReadOnly), strict: true })
     db.run(`PRAGMA busy_timeout = ${busyTimeoutMs}`)
     if (!options.isReadOnly) db.run('PRAGMA journal_mode = WAL')
     db.run('PRAGMA synchronous = NORMAL')
@@ -64,9 +86,16 @@ export function openStore(path: string, options: OpenOptions = {}): Store {
     if (!options.isReadOnly) migrate(db)
     else db.query('SELECT count(*) FROM meta').get()
   } catch (error) {
+    if (options.isCreate) unlinkQuietly(path)
     throw asStoreError(error, path)
   }
   return db
+}
+
+function unlinkQuietly(path: string): void {
+  try {
+    unlinkSync(path)
+  } catch {}
 }
 
 /** Turns a SQLite failure into a StoreError naming the file and what to do. */

@@ -4,6 +4,7 @@
  */
 import { randomBytes } from 'node:crypto'
 import { applyChange, type Store, StoreError, ValidationError } from './db.ts'
+import { keyStrengthProblem } from './key-strength.ts'
 import { getRoute } from './routes.ts'
 
 /** An API key's stored metadata (never the key itself). */
@@ -124,12 +125,12 @@ export function createApiKey(
   return { apiKey, key }
 }
 
-/** Why an imported key is too weak to be unguessable, or undefined when it is fine. */
+/**
+ * Why an imported key is too weak to be unguessable, or undefined when it is fine: too short,
+ * a repeated part, too few different characters, or under 128 bits by length and kinds.
+ */
 export function importedKeyProblem(apiKey: string): string | undefined {
-  if (!/^[\x21-\x7e]+$/.test(apiKey)) return 'has spaces or characters outside printable ASCII'
-  if (apiKey.length < 32) return 'is shorter than 32 characters'
-  if (new Set(apiKey).size < 6) return 'repeats too few characters to be random'
-  return undefined
+  return keyStrengthProblem(apiKey)
 }
 
 /**

@@ -2,9 +2,10 @@
 
 import { Database } from 'bun:sqlite'
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { mkdtempSync, rmSync, statSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { storeModeWarning } from '../../src/cli/commands/serve.ts'
 import { cli } from '../support/cli.ts'
 
 let dir: string
@@ -15,6 +16,25 @@ function auditCount(): number {
   const n = (handle.query('SELECT count(*) AS n FROM audit').get() as { n: number }).n
   handle.close()
   return n
+}
+
+/** Reads `stream` until `needle` shows up or `ms` pass; returns what it read. */
+async function readUntil(stream: ReadableStream<Uint8Array>, needle: string, ms: number) {
+  const reader = stream.getReader()
+  const decoder = new TextDecoder()
+  const deadline = Date.now() + ms
+  let text = ''
+  while (!text.includes(needle) && Date.now() < deadline) {
+    let timer: Timer | undefined
+    const timeout = new Promise<{ done: true }>((resolve) => {
+      timer = setTimeout(() => resolve({ done: true }), deadline - Date.now())
+    })
+    const chunk = await Promise.race([reader.read(), timeout])
+    clearTimeout(timer)
+    if (chunk.done) break
+    text += decoder.decode(chunk.value, { stream: true })
+  }
+  return text
 }
 
 beforeAll(() => {
@@ -361,6 +381,38 @@ describe('serve', () => {
     )
   })
 
+  // Security review: a store others can read holds key hashes and sealed credentials.
+  test('warns at start when the store is readable by group or others, naming chmod 600', async () => {
+    expect(storeModeWarning(db)).toBeUndefined()
+    chmodSync(db, 0o644)
+    const child = Bun.spawn(
+      [process.execPath, join(import.meta.dir, '../../src/main.ts'), 'serve', '--db', db].concat([
+        '--listen',
+        '127.0.0.1:0',
+        '--admin-listen',
+        'off',
+      ]),
+      {
+        stdin: 'ignore',
+        stdout: 'pipe',
+        stderr: 'ignore',
+        env: { ...process.env, JAPROXY_DB: '' },
+      },
+    )
+    try {
+      const text = await readUntil(child.stdout, 'chmod 600', 15_000)
+      expect(text).toContain(
+        `"level":"warn","msg":"the store ${db} is readable or writable by group or others: ` +
+          `run chmod 600 ${db}`,
+      )
+    } finally {
+      child.kill('SIGTERM')
+      await child.exited
+      for (const file of [db, `${db}-wal`, `${db}-shm`])
+        if (existsSync(file)) chmodSync(file, 0o600)
+    }
+  })
+
   test('refuses a store that does not exist', () => {
     const result = cli(['serve', '--db', join(dir, 'nope.db')])
     expect(result.code).toBe(1)
@@ -396,8 +448,8 @@ test('tui without a terminal says so in one line and exits 1', () => {
 describe('key import', () => {
   test('imports name<TAB>key lines all or nothing, storing only hashes', () => {
     const good = [
-      'imp-1\t0123456789abcdef0123456789abcdef',
-      'imp-2\tfedcba9876543210fedcba9876543210',
+      'imp-1\tibnry89GUUCjLZOofbXr2XcfgBigWpxR',
+      'imp-2\t0s7dGnk6CzcgtJ7hC6DgJNaUYCEkImg8',
     ].join('\n')
     const bad = `${good.replace('imp-', 'other-')}\nweak\tshort`
     const refused = run(['key', 'import', '--route', 'prod'], bad)
@@ -411,17 +463,45 @@ describe('key import', () => {
     expect(run(['key', 'import', '--route', 'prod'], good).stderr).toContain('already exists')
   })
 
+  // Security review: a 32-char repetition of "Password1" was accepted.
+  test('refuses weak keys (a repeated part, few different characters, little entropy), never shown', () => {
+    const weak = [
+      ['Password1Password1Password1Passw', 'repeats a shorter part (like abcabc…)'],
+      ['0123456789abcdef0123456789abcdef', 'repeats a shorter part (like abcabc…)'],
+      ['Xk3$Xk3$Xk3$Xk3$Xk3$Xk3$Xk3$Xk3$q', 'uses fewer than 10 different characters'],
+      [
+        'ibnry89GUUCjibnry89GUUCjibnry89GUUCj12',
+        'is worth under 128 bits by its length and kinds of characters; use a longer or more varied one',
+      ],
+      [
+        '83920475610293847561029384756102',
+        'is worth under 128 bits by its length and kinds of characters; use a longer or more varied one',
+      ],
+    ]
+    const before = auditCount()
+    const result = run(
+      ['key', 'import', '--route', 'prod'],
+      weak.map(([key], i) => `weak-${i + 1}\t${key}`).join('\n'),
+    )
+    expect(result.code).toBe(1)
+    for (const [i, [key, problem]] of weak.entries()) {
+      expect(result.stderr).toContain(`keys[${i + 1}] keys.key: the key ${problem}\n`)
+      expect(result.stdout + result.stderr).not.toContain(key!)
+    }
+    expect(auditCount()).toBe(before)
+  })
+
   test('a line with spaces for the TAB, or a bad name, is named by number, never shown', () => {
     const secret = 'LINESECRETnotab-AAAAAAAAAAAAAAAAAAAAAAAAAAAA'
     const before = auditCount()
     for (const [input, problem] of [
       [`n2 ${secret}\n`, 'line 1: needs name<TAB>key, one TAB (the line is not shown)'],
       [
-        `ok\tabcdefghijabcdefghijabcdefghij12\n\nn2 ${secret}\tx\n`,
+        `ok\tFJahtQbmzpOphPI4BAjav9hvYY2mf68T\n\nn2 ${secret}\tx\n`,
         'keys[2] keys.name: is not a valid name',
       ],
       [
-        `bad name ${secret}\tabcdefghijabcdefghijabcdefghij12\n`,
+        `bad name ${secret}\tFJahtQbmzpOphPI4BAjav9hvYY2mf68T\n`,
         'keys[1] keys.name: is not a valid name',
       ],
     ] as const) {

@@ -3,10 +3,24 @@
  * writing, and serving again from the restored copy (issue #5).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import {
+  chownSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import { createLogger } from '../../src/log/logger.ts'
 import { startProxy } from '../../src/proxy/server.ts'
+import { restoreStore, stagingReplacedMessage } from '../../store/backup.ts'
 import { openStore } from '../../store/db.ts'
 import { readMasterKeyFile } from '../../store/seal.ts'
 import { cli } from '../support/cli.ts'
@@ -116,5 +130,75 @@ describe('restore', () => {
     expect(result.code).toBe(1)
     expect(result.stderr).toContain('is not a japroxy database or is corrupt')
     expect(existsSync(target)).toBe(false)
+  })
+})
+
+// The store directory belongs to the service user, who can swap the staging file while root
+// restores (security review: root chowned and wrote through a symlink put there).
+describe('restore into a directory another user writes', () => {
+  const isRoot = process.getuid?.() === 0
+  const serviceUid = 65534
+  let svcDir: string
+  let tempParent: string
+
+  beforeAll(() => {
+    svcDir = join(stack.dir, 'svc')
+    mkdirSync(svcDir, { mode: 0o750 })
+    if (isRoot) chownSync(svcDir, serviceUid, serviceUid)
+    tempParent = mkdtempSync(join(stack.dir, 'tmp-'))
+  })
+
+  test('as root, gives the restored store the directory owner and mode 0600', () => {
+    const target = join(svcDir, 'japroxy.db')
+    restoreStore(backupPath, target, { tempParent })
+    const stat = lstatSync(target)
+    expect(stat.isFile()).toBe(true)
+    expect(stat.mode & 0o777).toBe(0o600)
+    if (isRoot) expect([stat.uid, stat.gid]).toEqual([serviceUid, serviceUid])
+    expect(readdirSync(tempParent)).toEqual([])
+  })
+
+  test('a staging file swapped for a symlink is refused: nothing is chowned or written through it, nothing replaced', () => {
+    const target = join(svcDir, 'japroxy.db')
+    const before = readFileSync(target)
+    const victim = join(stack.dir, 'victim.txt')
+    writeFileSync(victim, 'victim', { mode: 0o644 })
+    const victimBefore = statSync(victim)
+    expect(() =>
+      restoreStore(backupPath, target, {
+        tempParent,
+        onStaged: (staging) => {
+          renameSync(staging, `${staging}.moved`)
+          symlinkSync(victim, staging)
+        },
+      }),
+    ).toThrow(stagingReplacedMessage)
+    const victimAfter = statSync(victim)
+    expect(readFileSync(victim, 'utf8')).toBe('victim')
+    expect([victimAfter.uid, victimAfter.gid, victimAfter.mode]).toEqual([
+      victimBefore.uid,
+      victimBefore.gid,
+      victimBefore.mode,
+    ])
+    expect(lstatSync(target).isFile()).toBe(true)
+    expect(readFileSync(target).equals(before)).toBe(true)
+    expect(existsSync(`${target}.restoring`)).toBe(false)
+    expect(readdirSync(svcDir).filter((f) => f.includes('.replaced-'))).toEqual([])
+    expect(readdirSync(tempParent)).toEqual([])
+  })
+
+  test('a staging file replaced by another regular file is refused', () => {
+    const target = join(svcDir, 'fresh.db')
+    expect(() =>
+      restoreStore(backupPath, target, {
+        tempParent,
+        onStaged: (staging) => {
+          unlinkSync(staging)
+          writeFileSync(staging, 'not the backup')
+        },
+      }),
+    ).toThrow(stagingReplacedMessage)
+    expect(existsSync(target)).toBe(false)
+    expect(existsSync(`${target}.restoring`)).toBe(false)
   })
 })

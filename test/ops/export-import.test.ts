@@ -3,7 +3,7 @@
  * unless asked, and an import that checks everything and applies all of it or nothing (#5).
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { readFileSync, statSync, writeFileSync } from 'node:fs'
+import { lstatSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { cli } from '../support/cli.ts'
 import { basic, type Stack, startStack } from '../support/stack.ts'
@@ -70,6 +70,28 @@ describe('export', () => {
     expect(doc.keys[0].hash).toMatch(/^[0-9a-f]{64}$/)
     expect(doc.routes[0].credential.sealed.length).toBeGreaterThan(40)
     expect(readFileSync(secretFile, 'utf8')).not.toContain(stack.apiKey)
+  })
+
+  // Security review: a second export to an existing 0644 file kept 0644 with secrets in it.
+  test('with --include-secrets over an existing 0644 file leaves a 0600 file', () => {
+    const secretFile = join(stack.dir, 'was-0644.json')
+    writeFileSync(secretFile, 'old', { mode: 0o644 })
+    expect(run(['export', '--include-secrets', '--out', secretFile]).code).toBe(0)
+    expect(statSync(secretFile).mode & 0o777).toBe(0o600)
+    expect(JSON.parse(readFileSync(secretFile, 'utf8')).keys[0].hash).toMatch(/^[0-9a-f]{64}$/)
+    expect(readdirSync(stack.dir).filter((f) => f.endsWith('.tmp'))).toEqual([])
+  })
+
+  // Security review: a symlink at --out was followed, writing the secrets to where it points.
+  test('--out naming a symlink replaces the link and never writes through it', () => {
+    const pointedAt = join(stack.dir, 'pointed-at.txt')
+    writeFileSync(pointedAt, 'untouched', { mode: 0o644 })
+    const link = join(stack.dir, 'export-link.json')
+    symlinkSync(pointedAt, link)
+    expect(run(['export', '--include-secrets', '--out', link]).code).toBe(0)
+    expect(readFileSync(pointedAt, 'utf8')).toBe('untouched')
+    expect(lstatSync(link).isFile()).toBe(true)
+    expect(lstatSync(link).mode & 0o777).toBe(0o600)
   })
 })
 

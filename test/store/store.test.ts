@@ -1,13 +1,30 @@
 /** The store: init, sealing, keys stored as hashes, validation that writes nothing (issue #2). */
 import { afterEach, beforeAll, beforeEach, describe, expect, test } from 'bun:test'
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  lstatSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { listAudit } from '../../store/audit.ts'
 import { listCredentials, setCredential, unsealCredentials } from '../../store/credentials.ts'
 import { configVersion, openStore, type Store, type ValidationError } from '../../store/db.ts'
 import { initStore } from '../../store/init.ts'
-import { createApiKey, hashApiKey, listApiKeys, loadKeyGrants } from '../../store/keys.ts'
+import { freshLength, smallestPeriod } from '../../store/key-strength.ts'
+import {
+  createApiKey,
+  generateApiKey,
+  hashApiKey,
+  importedKeyProblem,
+  listApiKeys,
+  loadKeyGrants,
+} from '../../store/keys.ts'
 import { migrations } from '../../store/migrations/index.ts'
 import { addRoute, listRoutes, newRouteFields } from '../../store/routes.ts'
 import {
@@ -62,6 +79,33 @@ describe('init', () => {
     expect(() => readMasterKeyFile(path)).toThrow(/not a japroxy master key/)
   })
 
+  // Security review: the store was created with the umask's mode and only then chmod'ed 0600.
+  test('the store, its -wal and -shm are 0600 even under umask 000', () => {
+    const path = join(dir, 'umask0.db')
+    const old = process.umask(0)
+    let store: Store | undefined
+    try {
+      store = initStore(path, join(dir, 'umask0.key'), 'tester')
+      store.query("INSERT INTO meta (name, value) VALUES ('x', 'y')").run()
+      for (const file of [path, `${path}-wal`, `${path}-shm`]) {
+        expect({ file, mode: statSync(file).mode & 0o777 }).toEqual({ file, mode: 0o600 })
+      }
+    } finally {
+      process.umask(old)
+      store?.close()
+    }
+  })
+
+  test('init refuses a symlink at the store path and creates nothing where it points', () => {
+    const pointedAt = join(dir, 'elsewhere.db')
+    const link = join(dir, 'link.db')
+    symlinkSync(pointedAt, link)
+    expect(() => initStore(link, join(dir, 'link.key'), 'tester')).toThrow(/already exists/)
+    expect(existsSync(pointedAt)).toBe(false)
+    expect(lstatSync(link).isSymbolicLink()).toBe(true)
+    expect(existsSync(join(dir, 'link.key'))).toBe(false)
+  })
+
   test('opening a corrupt store names the file', () => {
     const path = join(dir, 'corrupt.db')
     writeFileSync(path, 'this is not sqlite at all, just text that goes on for a while'.repeat(100))
@@ -95,6 +139,26 @@ describe('API keys', () => {
     const b = createApiKey(db, 'tester', { name: 'b', routes: ['prod'] })
     expect(a.apiKey).not.toBe(b.apiKey)
     expect(a.key.keyId).not.toBe(b.key.keyId)
+  })
+})
+
+describe('imported keys', () => {
+  test('random-looking keys of 128 bits or more are accepted', () => {
+    for (const key of [
+      generateApiKey().apiKey,
+      '35318bcd0b1ceb84714a87fa6b477a2b', // openssl rand -hex 16
+      'Ttl5ISDiEl7ICPssa0cX4kfjj2dnKyHZ3KUOE4H4Qhw', // 32 random bytes, base64url
+      'fEJqRJQ25yY18de8bmWer8UOslhz0rfh',
+    ]) {
+      expect({ key, problem: importedKeyProblem(key) }).toEqual({ key, problem: undefined })
+    }
+  })
+
+  test('a repeat counts once: the period and the fresh length of a key', () => {
+    expect(smallestPeriod('Password1Password1Password1Passw')).toBe(9)
+    expect(smallestPeriod('abcabd')).toBe(6)
+    expect(freshLength('abcdabcdabcd12')).toBe(7)
+    expect(freshLength('a'.repeat(10_000))).toBeLessThan(10)
   })
 })
 

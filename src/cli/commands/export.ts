@@ -1,5 +1,7 @@
 /** `japroxy export`: the settings as a reviewable JSON file for change control. */
-import { writeFileSync } from 'node:fs'
+import { randomBytes } from 'node:crypto'
+import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs'
+import { basename, dirname, join } from 'node:path'
 import type { Command } from 'commander'
 import { buildExport, renderExport } from '../../../store/export.ts'
 import { type GlobalOptions, openForCommand } from '../context.ts'
@@ -11,10 +13,27 @@ interface ExportOptions {
   includeSecrets?: boolean
 }
 
+/**
+ * Writes `text` to a new file beside `path` (O_EXCL, mode 0600 when it holds secrets) and
+ * renames it over `path`: an existing file's mode is never kept and a symlink at `path` is
+ * replaced, not followed.
+ */
 function writeExport(path: string, text: string, isSecret: boolean): void {
+  const temp = join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`)
+  let fd: number | undefined
   try {
-    writeFileSync(path, text, { mode: isSecret ? 0o600 : 0o644 })
+    fd = openSync(temp, 'wx', isSecret ? 0o600 : 0o644)
+    const bytes = Buffer.from(text)
+    for (let done = 0; done < bytes.length; ) done += writeSync(fd, bytes, done)
+    fsyncSync(fd)
+    closeSync(fd)
+    fd = undefined
+    renameSync(temp, path)
   } catch (error) {
+    if (fd !== undefined) closeSync(fd)
+    try {
+      unlinkSync(temp)
+    } catch {}
     throw new UserError(`cannot write ${path}: ${(error as Error).message}`)
   }
 }

@@ -1,5 +1,5 @@
 /** `japroxy serve`: runs the proxy until SIGTERM or Ctrl-C; SIGHUP reloads the settings. */
-import { readFileSync } from 'node:fs'
+import { readFileSync, statSync } from 'node:fs'
 import { type Command, Option } from 'commander'
 import { storePublicKey } from '../../../store/credentials.ts'
 import { StoreError } from '../../../store/db.ts'
@@ -94,6 +94,22 @@ export function listen<T>(start: () => T, at: { hostname: string; port: number }
     }
     throw error
   }
+}
+
+/** Why the store (or its -wal/-shm) is too open: group or others may read or write it. */
+export function storeModeWarning(path: string): string | undefined {
+  const loose = [path, `${path}-wal`, `${path}-shm`].filter((file) => {
+    try {
+      return (statSync(file).mode & 0o066) !== 0
+    } catch {
+      return false
+    }
+  })
+  if (loose.length === 0) return undefined
+  return (
+    `the store ${path} is readable or writable by group or others: ` +
+    `run chmod 600 ${loose.join(' ')}`
+  )
 }
 
 /** Which worker this process is (0: the primary, or a plain `serve`). */
@@ -191,6 +207,11 @@ export function register(program: Command): void {
           workers: options.workers,
           writeLog: sink.write,
         })
+        const looseStore = storeModeWarning(db.filename)
+        if (looseStore) {
+          logger.log('warn', looseStore)
+          logger.flush()
+        }
       }),
     )
 }
