@@ -5,7 +5,7 @@
  */
 import type { RequestContext } from '../proxy/request-context.ts'
 import { errorText } from './logger.ts'
-import { redactText } from './redact.ts'
+import { redactedMarker, redactText } from './redact.ts'
 
 /** What a finished request adds to its context: the outcome and when it was measured. */
 export interface RequestOutcome {
@@ -17,7 +17,17 @@ export interface RequestOutcome {
 
 /** The path as logged: a client that put its key in the path does not get it written down. */
 export function loggablePath(path: string): string {
-  return /jpx_/i.test(path) ? redactText(path) : path
+  if (/jpx_/i.test(path)) return redactText(path)
+  // A key written with escapes (`jpx%5F…`, `j%70x_…`) is refused with 400, but must not be
+  // logged either: the path is judged as decoded, and logged whole only when that shows none.
+  if (path.includes('%') && /jpx_/i.test(decodedForLog(path))) return redactedMarker
+  return path
+}
+
+function decodedForLog(path: string): string {
+  return path.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) =>
+    String.fromCharCode(Number.parseInt(hex, 16)),
+  )
 }
 
 /** The Host header as logged: a key pasted there (a 400) is masked like one in a path. */

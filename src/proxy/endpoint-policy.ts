@@ -6,8 +6,9 @@
  * pattern ending in `/**` is a prefix rule and matches that path and everything below it.
  * Custom rules are evaluated before the profile's; the first rule that matches decides; when
  * none does, the request is denied. Paths under `/rest/api/latest/` are judged as
- * `/rest/api/2/` (Jira serves the same resources under both), and a trailing slash is judged
- * without it (Jersey serves `/x/` as `/x`).
+ * `/rest/api/2/` (Jira serves the same resources under both; `/rest/agile/latest/` and
+ * `/rest/greenhopper/latest/` as `1.0`), and a trailing slash is judged without it (Jersey serves
+ * `/x/` as `/x`).
  */
 
 /** One parsed rule. */
@@ -165,7 +166,10 @@ function patternProblem(pattern: string): string | undefined {
   return undefined
 }
 
-/** Judges `/rest/api/latest/...` as `/rest/api/2/...`. */
+/**
+ * The path a rule judges: `/rest/api/latest/...` as `/rest/api/2/...` (and `agile` and
+ * `greenhopper`'s `latest` as `1.0`), without a trailing slash or a media suffix.
+ */
 export function policyPath(path: string): string {
   // Jersey (Jira's REST layer) serves `/x/` as `/x`, so a trailing slash is judged without it;
   // Atlassian's REST layer takes `/group.json` as `/group` asking for JSON (and `/x/.json` as
@@ -176,10 +180,14 @@ export function policyPath(path: string): string {
     else if (mediaSuffix.test(trimmed)) trimmed = trimmed.replace(mediaSuffix, '')
     else break
   }
-  return trimmed.startsWith('/rest/api/latest/') || trimmed === '/rest/api/latest'
-    ? `/rest/api/2${trimmed.slice('/rest/api/latest'.length)}`
-    : trimmed
+  const latest = latestAlias.exec(trimmed)
+  const version = latest ? latestVersions[latest[1]!] : undefined
+  return version ? `/rest/${latest![1]}/${version}${latest![2]}` : trimmed
 }
+
+// Atlassian's REST layer serves a module's newest version under `latest` too.
+const latestAlias = /^\/rest\/([^/]+)\/latest((?:\/.*)?)$/
+const latestVersions: Record<string, string> = { api: '2', agile: '1.0', greenhopper: '1.0' }
 
 /**
  * File-type suffixes Atlassian's REST layer strips from the last segment (turning them into an

@@ -1,7 +1,7 @@
 /** The per-request log line built as text (issue 6) is exactly what JSON.stringify would write. */
 import { describe, expect, test } from 'bun:test'
 import { createLogger, isoNow } from '../../src/log/logger.ts'
-import { requestLineJson, requestLineObject } from '../../src/log/request-line.ts'
+import { loggablePath, requestLineJson, requestLineObject } from '../../src/log/request-line.ts'
 import type { RequestContext } from '../../src/proxy/request-context.ts'
 import type { RouteRuntime } from '../../src/proxy/snapshot.ts'
 
@@ -53,6 +53,16 @@ describe('requestLineJson', () => {
   test('masks a key in the path', () => {
     const text = requestLineJson(context('h', false), { status: 200, bytesOut: 0, durationMs: 1 })
     expect(text).not.toContain('secret')
+  })
+
+  test('masks a key written with percent-escapes in the path (a 400, but logged and recorded)', () => {
+    for (const path of [
+      '/jira/rest/jpx%5Fabcdefghij_escsecret',
+      '/jira/j%70x_abcdefghij_escsecret',
+    ]) {
+      expect(loggablePath(path)).not.toContain('escsecret')
+    }
+    expect(loggablePath('/jira/rest/api/2/search%20x')).toBe('/jira/rest/api/2/search%20x')
   })
 
   test('masks a key sent as the Host header, in both forms of the line', () => {

@@ -11,6 +11,8 @@ describe('the jira-align profile', () => {
     ['PUT', '/rest/api/2/issue/DEMO-1'],
     ['DELETE', '/rest/api/2/issueLink/10'],
     ['GET', '/rest/api/latest/myself'],
+    ['GET', '/rest/agile/latest/board/3/sprint'],
+    ['GET', '/rest/greenhopper/latest/rapidviews/list'],
     ['POST', '/rest/agile/1.0/sprint/3/issue'],
     ['GET', '/rest/greenhopper/1.0/rapidviews/list'],
     ['GET', '/rest/api/2/user/search'],
@@ -45,6 +47,9 @@ describe('the jira-align profile', () => {
     ['POST', '/rest/api/2/project/DEMO/role/10002'],
     ['GET', '/rest/api'],
     ['GET', '/rest/api/2x/issue'],
+    ['DELETE', '/rest/agile/latest/board/3'],
+    ['PUT', '/rest/greenhopper/latest/rapidviewconfig/name'],
+    ['GET', '/rest/foo/latest/x'],
     ['PUT', '/rest/api/2/myself/password'],
     ['PUT', '/rest/api/latest/myself'],
     ['PUT', '/rest/api/2/mypreferences'],
@@ -102,6 +107,15 @@ describe('the jira-align profile', () => {
 })
 
 describe('custom rules', () => {
+  test("judge a module's latest alias by the version it stands for", () => {
+    const policy = compilePolicy({
+      profile: 'none',
+      rules: ['deny DELETE /rest/agile/1.0/sprint/{id}', 'allow * /rest/agile/**'],
+    })
+    expect(policy.decide('DELETE', '/rest/agile/latest/sprint/4').isAllowed).toBe(false)
+    expect(policy.decide('GET', '/rest/agile/latest/sprint/4').isAllowed).toBe(true)
+  })
+
   test('come before the profile; the first match wins', () => {
     const policy = compilePolicy({
       profile: 'jira-align',
