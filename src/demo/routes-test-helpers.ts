@@ -28,8 +28,17 @@ function gzipped(ctx: StandInContext): Reply {
   return { kind: 'bytes', status: 200, body, headers }
 }
 
+// `?form=` picks how Jira writes its own address: absolute (the default), scheme-relative, or
+// with a user in it.
 function redirect(ctx: StandInContext): Reply {
-  return empty(302, { Location: `${ctx.baseUrl}/rest/api/2/myself` })
+  const base = new URL(ctx.baseUrl)
+  const forms: Record<string, string> = {
+    absolute: ctx.baseUrl,
+    'scheme-relative': `//${base.host}${base.pathname.replace(/\/$/, '')}`,
+    userinfo: `${base.protocol}//someone:pw@${base.host}${base.pathname.replace(/\/$/, '')}`,
+  }
+  const prefix = forms[ctx.query.get('form') ?? 'absolute'] ?? ctx.baseUrl
+  return empty(302, { Location: `${prefix}/rest/api/2/myself` })
 }
 
 /** Resolves true after `ms`, or false as soon as the response is closed (client gone, stop). */

@@ -4,6 +4,7 @@
 export type Reason =
   | 'no_route'
   | 'bad_path'
+  | 'bad_header'
   | 'ip_not_allowed'
   | 'key_missing'
   | 'key_malformed'

@@ -1,5 +1,7 @@
 /** Header rules for both directions (RFC 9110 §7.6.1 hop-by-hop fields, plus japroxy's own). */
 
+import { ProxyError } from './errors.ts'
+
 /** Hop-by-hop fields (RFC 9110 §7.6.1, RFC 9112 §7.1): never forwarded in either direction. */
 export const hopByHop: readonly string[] = [
   'connection',
@@ -50,6 +52,7 @@ export const forwardedRequestFields: readonly string[] = [
  */
 export const upstreamOnly: readonly string[] = [
   'set-cookie',
+  'set-cookie2',
   'x-asessionid',
   'x-ausername',
   'x-auserid',
@@ -66,4 +69,19 @@ export function stripHopByHop(headers: Headers): void {
     }
   }
   for (const name of hopByHop) headers.delete(name)
+}
+
+/**
+ * Refuses a repeated `Content-Length` or `Host` (400; RFC 9112 §6.3, §3.2). Bun joins repeats
+ * with a comma and lets them through; fetch would then fail on `2, 2` (a 502 that is the
+ * client's fault) and the log would show `x, y` as the host.
+ */
+export function checkRepeatedFields(headers: Headers): void {
+  const length = headers.get('content-length')
+  if (length !== null && !/^\d+$/.test(length)) {
+    throw new ProxyError(400, 'Content-Length must be a single number.', 'bad_header')
+  }
+  if (headers.get('host')?.includes(',')) {
+    throw new ProxyError(400, 'A request has one Host header.', 'bad_header')
+  }
 }

@@ -9,6 +9,7 @@ import { authenticate } from './api-key.ts'
 import { normaliseRemoteAddr, resolveClientIp } from './client-ip.ts'
 import { ProxyError } from './errors.ts'
 import { prepareUpstreamHeaders, sendUpstream } from './forward.ts'
+import { checkRepeatedFields } from './hop-headers.ts'
 import { checkPath } from './path-check.ts'
 import { newContext, type RequestContext } from './request-context.ts'
 import { credentialRejection, prepareResponse } from './response.ts'
@@ -125,6 +126,7 @@ export async function handleRequest(
     checkPathForKey(ctx.rest)
     checkQuery(ctx.query)
     checkHeadersForKey(req.headers)
+    checkRepeatedFields(req.headers)
     checkBodyType(req.headers.get('content-type'))
 
     checkAllowList(route, ctx)

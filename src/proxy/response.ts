@@ -15,6 +15,12 @@ export function rewriteLocation(location: string, route: RouteRuntime): string {
     path = location.slice(route.upstreamOrigin.length) || '/'
   } else if (location.startsWith('/') && !location.startsWith('//')) {
     path = location
+  } else if (/^(?:https?:)?\/\//i.test(location)) {
+    // Scheme-relative (`//jira.internal/x`) or with a user in it: still Jira's own address.
+    const url = URL.canParse(location, route.upstreamOrigin)
+      ? new URL(location, route.upstreamOrigin)
+      : undefined
+    if (url?.origin === route.upstreamOrigin) path = `${url.pathname}${url.search}${url.hash}`
   }
   if (path === undefined) return location
   const base = route.upstreamBasePath

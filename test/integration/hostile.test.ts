@@ -447,6 +447,26 @@ describe('regressions from the first review', () => {
     expect(logged).not.toContain(stack.apiKey.split('_')[2]!)
   })
 
+  test('a repeated Content-Length or Host gets 400 and never reaches Jira', async () => {
+    stack.jira.clearReceived()
+    const post = 'POST /jira-prod/rest/api/2/search HTTP/1.1'
+    for (const head of [
+      [
+        post,
+        'Host: 127.0.0.1',
+        auth,
+        'Content-Type: application/json',
+        'Content-Length: 2',
+        'Content-Length: 2',
+      ],
+      ['GET /jira-prod/rest/api/2/myself HTTP/1.1', 'Host: 127.0.0.1', 'Host: jira.internal', auth],
+    ]) {
+      const response = await rawRequest(stack.proxy.port, head.join('\r\n'), '{}')
+      expect(response.status).toBe(400)
+    }
+    expect(stack.jira.received).toHaveLength(0)
+  })
+
   test("route explain gives serve's verdict for paths with dot segments, plain or encoded", async () => {
     const route = getRoute(stack.db, 'prod')
     for (const [method, target] of [

@@ -348,6 +348,16 @@ describe('headers', () => {
     })
     expect(response.status).toBe(302)
     expect(response.headers.get('location')).toBe('/jira-prod/rest/api/2/myself')
+    // Also when Jira writes its address without a scheme, or with a user in it.
+    for (const form of ['scheme-relative', 'userinfo']) {
+      const other = await stack.get(`/jira-prod/rest/api/2/demo/redirect?form=${form}`, {
+        headers: { authorization: basic(stack.apiKey) },
+        redirect: 'manual',
+      })
+      expect(`${form}: ${other.headers.get('location')}`).toBe(
+        `${form}: /jira-prod/rest/api/2/myself`,
+      )
+    }
   })
 
   test('with a public URL, redirects and X-Forwarded-Host use it', async () => {
