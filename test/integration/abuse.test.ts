@@ -2,6 +2,7 @@
 import { afterEach, describe, expect, test } from 'bun:test'
 import { connect } from 'node:net'
 import { setApiKeyRateLimit } from '../../store/keys.ts'
+import { getRoute, updateRoute } from '../../store/routes.ts'
 import { writeSetting } from '../../store/settings.ts'
 import { getHead, rawRequest } from '../support/raw-http.ts'
 import { basic, type Stack, startStack } from '../support/stack.ts'
@@ -239,6 +240,38 @@ describe('size, idle and load limits', () => {
     expect(outcome.answer).toStartWith('HTTP/1.1 200')
     expect(outcome.idleFor).toBeLessThan(10_000)
   }, 20_000)
+
+  test("a keyed client that stalls its body is answered 504 at the route's header timeout", async () => {
+    stack = await startStack({
+      beforeStart: (db) => {
+        writeSetting(db, 'test', 'limits.idleSeconds', '1')
+        updateRoute(db, 'test', { ...getRoute(db, 'prod'), headerTimeoutMs: 1000 })
+      },
+    })
+    const head = [
+      'POST /jira-prod/rest/api/2/search HTTP/1.1',
+      'Host: 127.0.0.1',
+      `Authorization: ${basic(stack.apiKey)}`,
+      'Content-Type: application/json',
+      'Content-Length: 100',
+    ].join('\r\n')
+    const started = Date.now()
+    const answer = await new Promise<string>((resolve, reject) => {
+      let text = ''
+      const socket = connect(stack!.proxy.port, '127.0.0.1', () => socket.write(`${head}\r\n\r\n{`))
+      socket.on('data', (chunk) => {
+        text += chunk
+      })
+      socket.on('close', () => resolve(text))
+      socket.on('error', reject)
+      setTimeout(() => {
+        socket.destroy()
+        resolve(text)
+      }, 8000)
+    })
+    expect(answer).toStartWith('HTTP/1.1 504')
+    expect(Date.now() - started).toBeLessThan(6000)
+  }, 15_000)
 
   test('beyond limits.maxInFlight requests get 503 with Retry-After', async () => {
     stack = await startStack({
