@@ -95,6 +95,13 @@ describe('a healthy route', () => {
     )
   })
 
+  test('--through refuses plain http to another host before asking for the key', async () => {
+    const result = await check('prod', ['--through', 'http://192.0.2.10:8080'], stack.apiKey)
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('is plain http to another host')
+    expect(result.stdout + result.stderr).not.toContain(stack.apiKey)
+  })
+
   test('without the master key the credential step is skipped, saying why', async () => {
     const result = await cliAsync([
       'check',

@@ -4,7 +4,7 @@ import type { Command } from 'commander'
 import { listBreakers, tripBreaker } from '../../../store/breakers.ts'
 import { storePublicKey, unsealCredentialsChecked } from '../../../store/credentials.ts'
 import { type Store, StoreError } from '../../../store/db.ts'
-import { getRoute, type Route } from '../../../store/routes.ts'
+import { getRoute, isLoopbackHost, type Route } from '../../../store/routes.ts'
 import { sodiumReady } from '../../../store/seal.ts'
 import { type CheckInput, formatReport, runCheck } from '../../ops/check.ts'
 import { systemLookup } from '../../ops/check-network.ts'
@@ -94,6 +94,13 @@ async function throughFor(options: CheckOptions): Promise<CheckInput['through']>
     throw new UserError(
       `--through "${options.through}" is not a URL (like https://japroxy.example.com)`,
     )
+  const target = new URL(options.through)
+  if (target.protocol === 'http:' && !isLoopbackHost(target.hostname.replace(/^\[|\]$/g, ''))) {
+    throw new UserError(
+      `--through ${target.origin} is plain http to another host: the key would cross the network in clear`,
+      'use the https URL serve listens on (or a loopback address on this host)',
+    )
+  }
   const apiKey = (await readSecret('API key (as Jira Align sends it): ')).trim()
   if (!apiKey) throw new UserError('no API key given', 'pipe it on stdin or type it at the prompt')
   const ca = options.throughCa ? readPem(options.throughCa, 'the CA file') : undefined
