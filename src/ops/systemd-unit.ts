@@ -120,6 +120,8 @@ export function renderUnit(options: UnitOptions): string {
     'RestartSec=2s',
     `TimeoutStopSec=${stopSeconds}s`,
     'LimitNOFILE=65536',
+    '# A core dump would hold the master key and the unsealed credentials.',
+    'LimitCORE=0',
     '# The store: /var/lib/japroxy, found by japroxy through $STATE_DIRECTORY.',
     'StateDirectory=japroxy',
     'StateDirectoryMode=0750',

@@ -50,6 +50,8 @@ describe('the unit', () => {
       'ExecReload=/bin/kill -HUP $MAINPID',
       'CapabilityBoundingSet=',
       'AmbientCapabilities=',
+      // No core dumps: one would hold the master key and the unsealed credentials.
+      'LimitCORE=0',
     ]) {
       expect(lines).toContain(line)
     }
