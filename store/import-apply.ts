@@ -7,6 +7,7 @@
 import { addAllowEntry, removeAllowEntry } from './allow-list.ts'
 import { applyChange, asStoreError, type Store, StoreError, ValidationError } from './db.ts'
 import type { ExportDocument } from './export.ts'
+import type { PrunableSection } from './import-parse.ts'
 import { type PlannedChange, planImport } from './import-plan.ts'
 import { revokeApiKey, setApiKeyExpiry, setApiKeyRateLimit, validateNewKey } from './keys.ts'
 import { addRoute, getRoute, removeRoute, updateRoute } from './routes.ts'
@@ -206,9 +207,14 @@ export function applyImport(
 export function importSettings(
   db: Store,
   doc: ExportDocument,
-  options: { actor: string; isPrune?: boolean; isDryRun?: boolean },
+  options: {
+    actor: string
+    isPrune?: boolean
+    isDryRun?: boolean
+    absent?: readonly PrunableSection[]
+  },
 ): PlannedChange[] {
-  const plan = planImport(db, doc, { isPrune: options.isPrune })
+  const plan = planImport(db, doc, { isPrune: options.isPrune, absent: options.absent })
   const isDryRun = Boolean(options.isDryRun) || plan.problems.length > 0
   const problems = [
     ...plan.problems,

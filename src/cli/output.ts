@@ -33,13 +33,19 @@ export class UserError extends Error {
   }
 }
 
+/** How many problems an error lists; the rest are counted (a bad file can have 200,000). */
+export const maxProblemsShown = 50
+
 /** Prints an error the way its kind asks and returns the exit code. */
 export function reportError(error: unknown): number {
   // Problems come from the validators, which never echo a secret value.
   if (error instanceof ValidationError) {
+    const shown = error.problems.slice(0, maxProblemsShown)
+    const more = error.problems.length - shown.length
     warn(
       'error: the input has problems; nothing was written:',
-      ...error.problems.map((p) => `  ${p}`),
+      ...shown.map((p) => `  ${p}`),
+      ...(more > 0 ? [`  … and ${more} more`] : []),
     )
     return 1
   }
