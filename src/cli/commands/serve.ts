@@ -18,9 +18,9 @@ import { type GlobalOptions, masterKeyPath, openForCommand } from '../context.ts
 import { UserError } from '../output.ts'
 import {
   parseAdminListen,
-  parseDuration,
   parsedOption,
   parseListen,
+  parseShutdownTimeout,
   workersOption,
 } from '../parse.ts'
 import { run } from '../run.ts'
@@ -159,7 +159,7 @@ export function register(program: Command): void {
       parsedOption(
         '--shutdown-timeout <duration>',
         'on SIGTERM, how long requests in flight may take to finish',
-        parseDuration,
+        parseShutdownTimeout,
         defaultShutdownGrace,
       ),
     )
