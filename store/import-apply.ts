@@ -4,7 +4,7 @@
  * in its own savepoint so that all problems are found in one run; if there is any problem, or
  * on a dry run, the whole transaction is rolled back and nothing is written.
  */
-import { addAllowEntry, removeAllowEntry } from './allow-list.ts'
+import { addAllowEntry, isBadNote, noteRule, removeAllowEntry } from './allow-list.ts'
 import { applyChange, asStoreError, type Store, StoreError, ValidationError } from './db.ts'
 import type { ExportDocument } from './export.ts'
 import type { PrunableSection } from './import-parse.ts'
@@ -35,9 +35,7 @@ const order: PlannedChange['kind'][] = [
 ]
 
 function checkNote(note: string): void {
-  if (note.length > 200 || /[\r\n]/.test(note)) {
-    throw new ValidationError(['note: one line, at most 200 characters'])
-  }
+  if (isBadNote(note)) throw new ValidationError([`note: ${noteRule}`])
 }
 
 function setSealedCredential(db: Store, actor: string, c: Change<'credential.set'>): void {
