@@ -21,6 +21,15 @@ export function isVeryBroad(cidr: string): boolean {
   return cidr.includes(':') ? bits < 32 : bits < 8
 }
 
+/** The rule a note (allow-list or trusted proxy) must keep, as a problem's text. */
+export const noteRule = 'one line, at most 200 characters, no control characters'
+
+/** Whether a note breaks `noteRule`: too long, or holding a control character (ESC, BEL, DEL). */
+export function isBadNote(note: string): boolean {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+  return note.length > 200 || /[\x00-\x1f\x7f-\x9f]/.test(note)
+}
+
 /** Checks and normalises a CIDR; returns the canonical text or the problems. */
 export function normaliseCidr(text: string): { cidr?: string; problems: string[] } {
   const parsed = parseCidr(text)
@@ -54,8 +63,7 @@ export function addAllowEntry(
 ): AllowEntry {
   const { cidr, problems } = normaliseCidr(input.cidr)
   const note = input.note ?? ''
-  if (note.length > 200 || /[\r\n]/.test(note))
-    problems.push('allowList.note: one line, at most 200 characters')
+  if (isBadNote(note)) problems.push(`allowList.note: ${noteRule}`)
   let routeId: number | null = null
   if (input.route !== undefined) {
     try {

@@ -4,6 +4,7 @@
  * in place of a store, keeping the replaced file beside it.
  */
 import { Database } from 'bun:sqlite'
+import { randomBytes } from 'node:crypto'
 import {
   closeSync,
   existsSync,
@@ -11,14 +12,11 @@ import {
   fchownSync,
   fstatSync,
   fsyncSync,
+  linkSync,
   lstatSync,
   mkdtempSync,
   openSync,
-  readdirSync,
-  readFileSync,
-  readlinkSync,
   readSync,
-  realpathSync,
   renameSync,
   rmSync,
   statSync,
@@ -65,6 +63,14 @@ function count(db: Database, table: string): number {
   return (db.query(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n
 }
 
+/** Why a file cannot be restored: it is not a whole japroxy store. */
+function notAStore(path: string): StoreError {
+  return new StoreError(
+    `${path} is not a japroxy store, or an incomplete backup`,
+    'use a file written by `japroxy backup` that finished (it prints "checked: ...")',
+  )
+}
+
 /** Opens a copy read-only and checks it is a whole japroxy store this version understands. */
 export function inspectBackup(path: string): BackupSummary {
   if (!existsSync(path)) throw new StoreError(`backup not found: ${path}`)
@@ -76,6 +82,8 @@ export function inspectBackup(path: string): BackupSummary {
       throw new StoreError(`${path} failed SQLite's integrity check: ${check.integrity_check}`)
     }
     const schema = (db.query('PRAGMA user_version').get() as { user_version: number }).user_version
+    // Schema 0 is an empty file (a backup killed before it wrote anything) or another program's.
+    if (schema === 0) throw notAStore(path)
     if (schema < 1 || schema > migrations.length) {
       throw new StoreError(
         `${path} has store schema ${schema}; this japroxy knows 1 to ${migrations.length}`,
@@ -95,71 +103,90 @@ export function inspectBackup(path: string): BackupSummary {
       publicKey: key.value,
     }
   } catch (error) {
+    if (error instanceof StoreError) throw error
+    // A cut-off copy reads as "not a database" or "malformed"; a table missing, as another file.
+    if (/not a database|malformed|no such table|disk image/i.test(String(error))) {
+      throw notAStore(path)
+    }
     throw asStoreError(error, path)
   } finally {
     db?.close()
   }
 }
 
-/** Writes a consistent copy of the open store to `target` (mode 0600) and checks it. */
-export function backupStore(db: Store, target: string): BackupSummary {
-  closeSync(openPrivateFile(target))
+/** Refuses an empty file name, which would otherwise fail as a cryptic ENOENT. */
+export function assertFileName(path: string, what: string): void {
+  if (path.trim() === '') throw new StoreError(`give a file name for ${what}`)
+}
+
+/**
+ * Puts the file at `from` under the name `to` only if nothing is there: a hard link fails on
+ * anything already at `to`, where a rename would replace it. Where hard links are not supported,
+ * falls back to a rename after checking the name is free.
+ */
+function moveNoReplace(from: string, to: string): void {
   try {
-    db.query('VACUUM INTO ?').run(target)
-    return inspectBackup(target)
+    linkSync(from, to)
   } catch (error) {
-    rmSync(target, { force: true })
+    const code = (error as { code?: string }).code ?? ''
+    if (!['EPERM', 'ENOTSUP', 'EOPNOTSUPP', 'ENOSYS', 'EXDEV'].includes(code)) throw error
+    if (isTaken(to)) throw Object.assign(new Error(`${to} exists`), { code: 'EEXIST' })
+    renameSync(from, to)
+    return
+  }
+  unlinkSync(from)
+}
+
+/** Whether anything (a dangling symlink included) is at `path`. */
+function isTaken(path: string): boolean {
+  try {
+    lstatSync(path)
+    return true
+  } catch {
+    return false
+  }
+}
+
+/**
+ * Writes a consistent copy of the open store to `target` (mode 0600) and checks it. The copy is
+ * written under a temporary name beside `target` and given its name only once checked, so a
+ * backup that is killed leaves no partial file under the name asked for.
+ */
+export function backupStore(db: Store, target: string): BackupSummary {
+  assertFileName(target, 'the backup')
+  if (isTaken(target)) {
+    throw new StoreError(`${target} already exists`, 'backups never overwrite; choose a new name')
+  }
+  const partial = `${target}.partial-${process.pid}-${randomBytes(4).toString('hex')}`
+  closeSync(openPrivateFile(partial))
+  try {
+    db.query('VACUUM INTO ?').run(partial)
+    const summary = inspectBackup(partial)
+    moveNoReplace(partial, target)
+    syncDirectory(dirname(target))
+    return { ...summary, path: target }
+  } catch (error) {
+    rmSync(partial, { force: true })
+    if ((error as { code?: string }).code === 'EEXIST') {
+      throw new StoreError(`${target} already exists`, 'backups never overwrite; choose a new name')
+    }
     throw asStoreError(error, target)
   }
 }
 
-/** Where a restore puts the store it replaces. */
-export function replacedName(target: string, now = new Date()): string {
-  return `${target}.replaced-${now.toISOString().replaceAll(':', '').slice(0, 17)}`
-}
-
-/** A process that has a store file open. */
-export interface StoreHolder {
-  pid: number
-  command: string
-}
-
 /**
- * The other processes that have the store at `target` (or its WAL) open, found in /proc. Only
- * processes this user may inspect are seen: root sees all, the service user its own.
+ * Where a restore puts the store it replaces: a name with the time to the millisecond, and a
+ * counter after it when that name (or its -wal or -shm) is taken, so no kept store is replaced.
  */
-export function storeHolders(target: string, procDir = '/proc'): StoreHolder[] {
-  if (!existsSync(target)) return []
-  const real = realpathSync(target)
-  const files = new Set([real, `${real}-wal`, `${real}-shm`])
-  const holders: StoreHolder[] = []
-  for (const entry of readdirSync(procDir)) {
-    const pid = Number(entry)
-    if (!/^\d+$/.test(entry) || pid === process.pid) continue
-    const isHolding = (() => {
-      try {
-        const fds = readdirSync(`${procDir}/${entry}/fd`)
-        return fds.some((fd) => files.has(readlinkOrEmpty(`${procDir}/${entry}/fd/${fd}`)))
-      } catch {
-        return false // gone, or another user's
-      }
-    })()
-    if (!isHolding) continue
-    let command = ''
-    try {
-      command = readFileSync(`${procDir}/${entry}/cmdline`, 'utf8').split('\0').join(' ').trim()
-    } catch {}
-    holders.push({ pid, command })
-  }
-  return holders
-}
-
-function readlinkOrEmpty(path: string): string {
-  try {
-    return readlinkSync(path)
-  } catch {
-    return ''
-  }
+export function replacedName(target: string, now = new Date()): string {
+  const stamp = `${target}.replaced-${now.toISOString().replaceAll(':', '').slice(0, 21)}`
+  const isFree = (name: string) => ['', '-wal', '-shm'].every((s) => !isTaken(name + s))
+  if (isFree(stamp)) return stamp
+  for (let n = 2; n < 10_000; n++) if (isFree(`${stamp}-${n}`)) return `${stamp}-${n}`
+  throw new StoreError(
+    `too many stores kept aside as ${stamp}-N`,
+    'remove old ones you do not need',
+  )
 }
 
 /** Test seams for `restoreStore`; production passes none. */
@@ -288,6 +315,24 @@ function stageCopy(backup: string, staging: string, tempParent: string): number 
   }
 }
 
+/** Renames the store at `target` and its WAL files aside, never over a file; returns the name. */
+function moveAside(target: string): string {
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const replaced = replacedName(target)
+    try {
+      moveNoReplace(target, replaced)
+    } catch (error) {
+      if ((error as { code?: string }).code === 'EEXIST') continue // taken since it was chosen
+      throw error
+    }
+    for (const suffix of ['-wal', '-shm']) {
+      if (existsSync(target + suffix)) moveNoReplace(target + suffix, replaced + suffix)
+    }
+    return replaced
+  }
+  throw new StoreError(`cannot find a free name to keep ${target} aside`)
+}
+
 /**
  * Replaces the store at `target` with a checked copy of `backup`. The old store (if any) is
  * renamed aside, never deleted, and its WAL files go with it. `serve` must be stopped first.
@@ -307,12 +352,7 @@ export function restoreStore(
     probe.onStaged?.(staging)
     assertSameFile(staging, fd)
     let replaced: string | undefined
-    if (existsSync(target)) {
-      replaced = replacedName(target)
-      for (const suffix of ['', '-wal', '-shm']) {
-        if (existsSync(target + suffix)) renameSync(target + suffix, replaced + suffix)
-      }
-    }
+    if (existsSync(target)) replaced = moveAside(target)
     renameSync(staging, target)
     syncDirectory(dirname(target))
     return { summary: { ...summary, path: target }, replaced }

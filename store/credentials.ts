@@ -21,8 +21,9 @@ export interface CredentialInfo {
 
 /** What is wrong with a Jira user name, or undefined. */
 export function usernameProblem(username: string): string | undefined {
-  if (!username || /[:\r\n]/.test(username)) {
-    return 'give the Jira user name (no colon or line break)'
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+  if (!username || username.length > 255 || /[:\x00-\x1f\x7f-\x9f]/.test(username)) {
+    return 'give the Jira user name (no colon, line break or control character; at most 255 characters)'
   }
   return undefined
 }
@@ -30,12 +31,14 @@ export function usernameProblem(username: string): string | undefined {
 /** What is wrong with a password (never echoing it), or undefined. */
 export function passwordProblem(password: string): string | undefined {
   if (!password) return 'is empty'
+  if (password.length > 1024) return 'is longer than 1024 characters'
   if (/[\r\n]/.test(password)) return 'has a line break'
   return undefined
 }
 
 /** What is wrong with a personal access token (never echoing it), or undefined. */
 export function tokenProblem(token: string): string | undefined {
+  if (token.length > 8192) return 'is longer than 8192 characters'
   if (!/^[\x21-\x7e]+$/.test(token)) return 'is empty or has spaces or non-ASCII characters'
   return undefined
 }

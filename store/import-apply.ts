@@ -4,9 +4,10 @@
  * in its own savepoint so that all problems are found in one run; if there is any problem, or
  * on a dry run, the whole transaction is rolled back and nothing is written.
  */
-import { addAllowEntry, removeAllowEntry } from './allow-list.ts'
+import { addAllowEntry, isBadNote, noteRule, removeAllowEntry } from './allow-list.ts'
 import { applyChange, asStoreError, type Store, StoreError, ValidationError } from './db.ts'
 import type { ExportDocument } from './export.ts'
+import type { PrunableSection } from './import-parse.ts'
 import { type PlannedChange, planImport } from './import-plan.ts'
 import { revokeApiKey, setApiKeyExpiry, setApiKeyRateLimit, validateNewKey } from './keys.ts'
 import { addRoute, getRoute, removeRoute, updateRoute } from './routes.ts'
@@ -34,9 +35,7 @@ const order: PlannedChange['kind'][] = [
 ]
 
 function checkNote(note: string): void {
-  if (note.length > 200 || /[\r\n]/.test(note)) {
-    throw new ValidationError(['note: one line, at most 200 characters'])
-  }
+  if (isBadNote(note)) throw new ValidationError([`note: ${noteRule}`])
 }
 
 function setSealedCredential(db: Store, actor: string, c: Change<'credential.set'>): void {
@@ -206,9 +205,14 @@ export function applyImport(
 export function importSettings(
   db: Store,
   doc: ExportDocument,
-  options: { actor: string; isPrune?: boolean; isDryRun?: boolean },
+  options: {
+    actor: string
+    isPrune?: boolean
+    isDryRun?: boolean
+    absent?: readonly PrunableSection[]
+  },
 ): PlannedChange[] {
-  const plan = planImport(db, doc, { isPrune: options.isPrune })
+  const plan = planImport(db, doc, { isPrune: options.isPrune, absent: options.absent })
   const isDryRun = Boolean(options.isDryRun) || plan.problems.length > 0
   const problems = [
     ...plan.problems,

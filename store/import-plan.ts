@@ -8,6 +8,7 @@ import type { EndpointPolicy } from '../src/proxy/endpoint-policy.ts'
 import { listAllowEntries, normaliseCidr } from './allow-list.ts'
 import { readMeta, type Store } from './db.ts'
 import type { ExportDocument, ExportedKey, ExportedRoute } from './export.ts'
+import type { PrunableSection } from './import-parse.ts'
 import { type ApiKey, listApiKeys } from './keys.ts'
 import { listRoutes, type Route, type RouteFields } from './routes.ts'
 import { readSettings } from './settings.ts'
@@ -61,8 +62,15 @@ function changedFields(current: Route, next: RouteFields): string[] {
   return names.filter((n) => JSON.stringify(current[n]) !== JSON.stringify(next[n]))
 }
 
-function duplicates(values: string[]): string[] {
-  return [...new Set(values.filter((v, i) => values.indexOf(v) !== i))]
+/** The values that appear more than once, each named once, in order of first repeat. */
+function duplicates(values: readonly string[]): string[] {
+  const seen = new Set<string>()
+  const repeated = new Set<string>()
+  for (const value of values) {
+    if (seen.has(value)) repeated.add(value)
+    seen.add(value)
+  }
+  return [...repeated]
 }
 
 function planRoutes(db: Store, doc: ExportDocument, isPrune: boolean, plan: ImportPlan): void {
@@ -298,15 +306,17 @@ function planSettings(db: Store, doc: ExportDocument, plan: ImportPlan): void {
 export function planImport(
   db: Store,
   doc: ExportDocument,
-  options: { isPrune?: boolean } = {},
+  options: { isPrune?: boolean; absent?: readonly PrunableSection[] } = {},
 ): ImportPlan {
-  const isPrune = Boolean(options.isPrune)
+  // A list the file leaves out says nothing about what the store should hold: never prune it.
+  const prunes = (section: PrunableSection) =>
+    Boolean(options.isPrune) && !options.absent?.includes(section)
   const plan: ImportPlan = { changes: [], problems: [] }
-  planRoutes(db, doc, isPrune, plan)
+  planRoutes(db, doc, prunes('routes'), plan)
   planCredentials(db, doc, plan)
-  planAllowList(db, doc, isPrune, plan)
-  planTrusted(db, doc, isPrune, plan)
-  planKeys(db, doc, isPrune, plan)
+  planAllowList(db, doc, prunes('allowList'), plan)
+  planTrusted(db, doc, prunes('trustedProxies'), plan)
+  planKeys(db, doc, prunes('keys'), plan)
   planSettings(db, doc, plan)
   return plan
 }

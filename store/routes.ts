@@ -70,6 +70,26 @@ const namePattern = /^[a-z0-9][a-z0-9-]{0,62}$/
 const pinPattern = /^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$|^[0-9A-Fa-f]{64}$/
 const basePathPattern = /^(\/[A-Za-z0-9._~-]+)+$/
 
+/** The first control character in `text`, as a JSON-style escape, or undefined. */
+function controlCharacter(text: string | undefined): string | undefined {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+  const found = text === undefined ? null : /[\x00-\x1f\x7f-\x9f]/.exec(text)
+  return found ? `\\u${found[0].charCodeAt(0).toString(16).padStart(4, '0')}` : undefined
+}
+
+/** Problems with free-text route fields that hold a control character (ESC, BEL, DEL...). */
+function controlProblems(at: string, fields: RouteFields): string[] {
+  const texts = {
+    upstreamUrl: fields.upstreamUrl,
+    publicUrl: fields.publicUrl,
+    upstreamCaFile: fields.upstreamCaFile,
+  }
+  return Object.entries(texts).flatMap(([name, text]) => {
+    const found = controlCharacter(text)
+    return found ? [`${at}.${name}: has a control character (${found})`] : []
+  })
+}
+
 /**
  * Checks a route against the rules and the other routes; returns every problem as
  * `routes.NAME.field: problem (what to do)`. Pure apart from checking the CA file exists.
@@ -118,6 +138,7 @@ export function validateRoute(
     if (problem) problems.push(`${at}.anonymousPaths[${i}]: ${problem}`)
   })
   problems.push(...policyProblems(at, fields.policy))
+  problems.push(...controlProblems(at, fields))
   return problems
 }
 

@@ -2,7 +2,7 @@
  * Trusted proxies: peers whose `X-Forwarded-For` japroxy believes. Empty by default, so the
  * socket peer is the client IP.
  */
-import { isVeryBroad, normaliseCidr } from './allow-list.ts'
+import { isBadNote, isVeryBroad, normaliseCidr, noteRule } from './allow-list.ts'
 import { applyChange, type Store, StoreError, ValidationError } from './db.ts'
 
 /** One trusted proxy entry. */
@@ -45,6 +45,7 @@ export function addTrustedProxy(
     fixed.push(`trustedProxies.cidr: ${cidr} is already trusted`)
   const unsafe = cidr ? trustProblem(cidr) : undefined
   if (unsafe) fixed.push(`trustedProxies.cidr: ${unsafe}`)
+  if (isBadNote(input.note ?? '')) fixed.push(`trustedProxies.note: ${noteRule}`)
   if (fixed.length || !cidr) throw new ValidationError(fixed)
   return applyChange(
     db,

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { openStore, type Store } from '../../store/db.ts'
 import { defaultStateDir, masterKeyFileName, storeFileName } from '../defaults.ts'
+import { UserError } from './output.ts'
 
 /** Global options every command accepts. */
 export interface GlobalOptions {
@@ -12,10 +13,14 @@ export interface GlobalOptions {
 
 /** The store path: `--db`, then `JAPROXY_DB`, then the state directory. */
 export function storePath(options: GlobalOptions): string {
+  if (options.db !== undefined && options.db.trim() === '') {
+    throw new UserError(`--db: give a file name (like ${join(defaultStateDir, storeFileName)})`)
+  }
+  // An empty JAPROXY_DB counts as unset, as it would in a shell test.
   return (
-    options.db ??
-    process.env.JAPROXY_DB ??
-    join(process.env.STATE_DIRECTORY ?? defaultStateDir, storeFileName)
+    options.db ||
+    process.env.JAPROXY_DB ||
+    join(process.env.STATE_DIRECTORY || defaultStateDir, storeFileName)
   )
 }
 
@@ -24,6 +29,9 @@ export function storePath(options: GlobalOptions): string {
  * (`$CREDENTIALS_DIRECTORY/master.key`), then beside the store.
  */
 export function masterKeyPath(options: GlobalOptions): string {
+  if (options.masterKey !== undefined && options.masterKey.trim() === '') {
+    throw new UserError('--master-key: give a file name (or leave it out)')
+  }
   if (options.masterKey) return options.masterKey
   if (process.env.JAPROXY_MASTER_KEY) return process.env.JAPROXY_MASTER_KEY
   if (process.env.CREDENTIALS_DIRECTORY)

@@ -3,18 +3,36 @@ import { InvalidArgumentError } from 'commander'
 import { StoreError, ValidationError } from '../../store/db.ts'
 import { redactText } from '../log/redact.ts'
 
+// C0 controls but tab and line feed, DEL and C1 controls: what a terminal may act on.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+const controlCharacters = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g
+
+/**
+ * `text` with every control character a terminal could act on (ESC, BEL, CR, DEL, CSI...)
+ * written as a JSON-style escape (`\u001b`), so stored or echoed input cannot move the cursor,
+ * clear the screen or retitle the window. Tabs and line breaks stay. JSON stays valid.
+ */
+export function printable(text: string): string {
+  return text.replace(
+    controlCharacters,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  )
+}
+
 /** Prints lines to stdout. */
 export function say(...lines: string[]): void {
-  process.stdout.write(`${lines.join('\n')}\n`)
+  process.stdout.write(`${printable(lines.join('\n'))}\n`)
 }
 
 /** Prints lines to stderr. */
 export function warn(...lines: string[]): void {
-  process.stderr.write(`${lines.join('\n')}\n`)
+  process.stderr.write(`${printable(lines.join('\n'))}\n`)
 }
 
 /** Prints rows as an aligned table with a header row. */
-export function table(header: readonly string[], rows: readonly (readonly string[])[]): void {
+export function table(header: readonly string[], shownRows: readonly (readonly string[])[]): void {
+  // Escaped before measuring, so a stored control character neither acts nor skews a column.
+  const rows = shownRows.map((row) => row.map(printable))
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
   const line = (cells: readonly string[]) =>
     cells
@@ -33,13 +51,19 @@ export class UserError extends Error {
   }
 }
 
+/** How many problems an error lists; the rest are counted (a bad file can have 200,000). */
+export const maxProblemsShown = 50
+
 /** Prints an error the way its kind asks and returns the exit code. */
 export function reportError(error: unknown): number {
   // Problems come from the validators, which never echo a secret value.
   if (error instanceof ValidationError) {
+    const shown = error.problems.slice(0, maxProblemsShown)
+    const more = error.problems.length - shown.length
     warn(
       'error: the input has problems; nothing was written:',
-      ...error.problems.map((p) => `  ${p}`),
+      ...shown.map((p) => `  ${p}`),
+      ...(more > 0 ? [`  … and ${more} more`] : []),
     )
     return 1
   }

@@ -76,7 +76,21 @@ export function parsedOption<T>(
   return new Option(flags, description).argParser(parse).default(parse(defaultText), defaultText)
 }
 
-/** Collects a repeatable option into a list. */
-export function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value]
+/** Collects a repeatable option into a list (after a `--no-` form set it to false: a new one). */
+export function collect(value: string, previous: string[] | false | undefined): string[] {
+  return [...(Array.isArray(previous) ? previous : []), value]
+}
+
+/** The longest `--shutdown-timeout`: systemd waits this plus a margin before it kills. */
+export const maxShutdownTimeoutMs = 3_600_000
+
+/** Parses `--shutdown-timeout`: a duration up to an hour. */
+export function parseShutdownTimeout(text: string): number {
+  const ms = parseDuration(text)
+  if (ms > maxShutdownTimeoutMs) {
+    throw new InvalidArgumentError(
+      `"${text}" is longer than 1h (the longest a stop may wait for requests in flight)`,
+    )
+  }
+  return ms
 }

@@ -116,7 +116,7 @@ describe('restore', () => {
     ])
     expect(replaced.code).toBe(0)
     expect(replaced.stdout).toMatch(
-      /the store it replaced is now .*japroxy\.db\.replaced-\d{4}-\d{2}-\d{2}T\d{6}$/m,
+      /the store it replaced is now .*japroxy\.db\.replaced-\d{4}-\d{2}-\d{2}T\d{6}\.\d{3}(-\d+)?$/m,
     )
     expect(replaced.stderr).toContain('does not match this backup')
     expect(
@@ -128,7 +128,7 @@ describe('restore', () => {
     const target = join(stack.dir, 'nothing-here.db')
     const result = cli(['restore', stack.keyPath, '--db', target])
     expect(result.code).toBe(1)
-    expect(result.stderr).toContain('is not a japroxy database or is corrupt')
+    expect(result.stderr).toContain('is not a japroxy store, or an incomplete backup')
     expect(existsSync(target)).toBe(false)
   })
 })

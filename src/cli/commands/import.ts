@@ -14,6 +14,7 @@ interface ImportOptions {
 }
 
 function readText(file: string): string {
+  if (file.trim() === '') throw new UserError('give a file name (or - for stdin)')
   try {
     return file === '-' ? readFileSync(0, 'utf8') : readFileSync(file, 'utf8')
   } catch (error) {
@@ -31,18 +32,22 @@ export function register(program: Command): void {
     .option(
       '--prune',
       'also remove routes, allow-list entries and trusted proxies not in the file, and revoke ' +
-        'keys not in it',
+        'keys not in it (a list the file leaves out is left as it is)',
     )
     .action(
       run((file: string, options: ImportOptions, command: Command) => {
-        const { doc, problems } = parseExport(readText(file))
+        const { doc, problems, absent } = parseExport(readText(file))
         if (!doc) throw new ValidationError(problems)
         const db = openForCommand(command.optsWithGlobals<GlobalOptions>())
         const changes = importSettings(db, doc, {
           actor: actor('cli'),
           isPrune: options.prune,
           isDryRun: options.dryRun,
+          absent,
         })
+        if (options.prune && absent.length > 0) {
+          say(`--prune skipped ${absent.join(', ')}: not in the file, so left as they are`)
+        }
         if (changes.length === 0) return say('no changes: the store already matches the file')
         say(...changes.map((c) => c.text))
         say(

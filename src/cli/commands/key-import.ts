@@ -51,6 +51,6 @@ export function parseKeyLines(text: string): { name: string; apiKey: string }[] 
     }
     entries.push({ name: fields[0]!.trim(), apiKey: fields[1]!.trim() })
   })
-  if (problems.length) throw new ValidationError(problems.slice(0, 50))
+  if (problems.length) throw new ValidationError(problems)
   return entries
 }

@@ -2,7 +2,7 @@
 import { type Command, InvalidArgumentError } from 'commander'
 import { setApiKeyRateLimit } from '../../../store/keys.ts'
 import { actor, type GlobalOptions, openForCommand } from '../context.ts'
-import { say } from '../output.ts'
+import { say, UserError } from '../output.ts'
 import { run } from '../run.ts'
 
 /** Parses `N/min`, `N/s` or `N/h` into requests per minute. */
@@ -52,6 +52,9 @@ export function register(key: Command): void {
     )
     .action(
       run((name: string, rate: string, options: { burst?: string }, command: Command) => {
+        if (rate === 'off' && options.burst !== undefined) {
+          throw new UserError('--burst goes with a rate (like 600/min), not with off')
+        }
         const db = openForCommand(command.optsWithGlobals<GlobalOptions>())
         if (rate === 'off') {
           setApiKeyRateLimit(db, actor('cli'), name, undefined)

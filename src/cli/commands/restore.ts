@@ -1,9 +1,10 @@
 /** `japroxy restore FILE`: puts a checked backup in place of the store (serve stopped first). */
 import { existsSync } from 'node:fs'
 import type { Command } from 'commander'
-import { inspectBackup, restoreStore, storeHolders } from '../../../store/backup.ts'
+import { assertFileName, inspectBackup, restoreStore } from '../../../store/backup.ts'
 import { StoreError } from '../../../store/db.ts'
 import { encodePublicKey, readMasterKeyFile, sodiumReady } from '../../../store/seal.ts'
+import { storeHolders } from '../../../store/store-holders.ts'
 import { type GlobalOptions, masterKeyPath, storePath } from '../context.ts'
 import { say, warn } from '../output.ts'
 import { run } from '../run.ts'
@@ -42,6 +43,7 @@ export function register(program: Command): void {
     .action(
       run(async (file: string, options: { replace?: boolean }, command: Command) => {
         const globals = command.optsWithGlobals<GlobalOptions>()
+        assertFileName(file, 'the backup')
         const target = storePath(globals)
         inspectBackup(file)
         if (existsSync(target) && !options.replace) {

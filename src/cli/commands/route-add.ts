@@ -8,7 +8,12 @@ import { addRouteOptions, applyRouteOptions, type RouteOptions } from './route-o
 
 /** Registers `route add`. */
 export function register(route: Command): void {
-  addRouteOptions(route.command('add').argument('<name>', 'route name, e.g. prod'))
+  // Both spellings set one value, the later one winning (or crashing): note what was typed.
+  const given = new Set<string>()
+  const add = addRouteOptions(route.command('add').argument('<name>', 'route name, e.g. prod'))
+  add.on('option:anonymous', () => given.add('anonymous'))
+  add.on('option:no-anonymous', () => given.add('no-anonymous'))
+  add
     .description('add a route (base path → Jira upstream)')
     .option('--no-anonymous', 'forward no request without a key (not even serverInfo)')
     .action(
@@ -18,6 +23,12 @@ export function register(route: Command): void {
           options: RouteOptions & { anonymous?: string[] | false },
           command: Command,
         ) => {
+          if (given.has('anonymous') && given.has('no-anonymous')) {
+            throw new UserError(
+              'give either --anonymous or --no-anonymous, not both',
+              '--no-anonymous forwards nothing without a key; --anonymous lists what may be',
+            )
+          }
           if (!options.basePath || !options.upstream) {
             throw new UserError(
               'route add needs --base-path and --upstream',

@@ -69,6 +69,28 @@ function nextFields(current: RouteFields, options: SetOptions): RouteFields {
   return fields
 }
 
+// A value and the option that removes it: given together, one of them would be dropped unseen.
+const clearPairs: [keyof SetOptions, keyof SetOptions, string][] = [
+  ['clearPublicUrl', 'publicUrl', 'public-url'],
+  ['clearCaFile', 'caFile', 'ca-file'],
+  ['clearPin', 'pin', 'pin'],
+]
+
+/** Refuses a `route set` that would change nothing, or that gives a value and clears it. */
+function checkGiven(options: SetOptions, command: Command): void {
+  const isGiven = (name: string) => command.getOptionValueSource(name) === 'cli'
+  const store = new Set(['db', 'masterKey'])
+  const given = command.options.map((o) => o.attributeName()).filter((n) => !store.has(n))
+  if (!given.some(isGiven)) {
+    throw new UserError('nothing to change (give at least one option; see --help)')
+  }
+  for (const [clear, value, flag] of clearPairs) {
+    if (options[clear] && options[value] !== undefined) {
+      throw new UserError(`--clear-${flag} and --${flag} contradict each other; give one of them`)
+    }
+  }
+}
+
 /** Registers `route set`. */
 export function register(route: Command): void {
   addRouteOptions(route.command('set').argument('<name>', 'route name'))
@@ -82,6 +104,7 @@ export function register(route: Command): void {
     .option('--clear-pin', 'stop pinning the upstream certificate')
     .action(
       run((name: string, options: SetOptions, command: Command) => {
+        checkGiven(options, command)
         const db = openForCommand(command.optsWithGlobals<GlobalOptions>())
         const before = getRoute(db, name)
         const updated = updateRoute(db, actor('cli'), nextFields(before, options))

@@ -1,5 +1,5 @@
 /** `japroxy serve`: runs the proxy until SIGTERM or Ctrl-C; SIGHUP reloads the settings. */
-import { readFileSync, statSync } from 'node:fs'
+import { statSync } from 'node:fs'
 import { type Command, Option } from 'commander'
 import { storePublicKey } from '../../../store/credentials.ts'
 import { StoreError } from '../../../store/db.ts'
@@ -18,12 +18,13 @@ import { type GlobalOptions, masterKeyPath, openForCommand } from '../context.ts
 import { UserError } from '../output.ts'
 import {
   parseAdminListen,
-  parseDuration,
   parsedOption,
   parseListen,
+  parseShutdownTimeout,
   workersOption,
 } from '../parse.ts'
 import { run } from '../run.ts'
+import { readTlsFiles, type TlsFiles } from '../tls-files.ts'
 
 interface ServeCommandOptions {
   listen: { hostname: string; port: number }
@@ -48,9 +49,7 @@ export function loadMasterKey(path: string, publicKey: Uint8Array): MasterKey {
   return key
 }
 
-function readTls(
-  options: ServeCommandOptions,
-): { cert: string; key: string; clientCa?: string } | undefined {
+function readTls(options: ServeCommandOptions): TlsFiles | undefined {
   if (!options.tlsCert && !options.tlsKey) {
     if (options.clientCa)
       throw new UserError('--client-ca needs inbound TLS (--tls-cert and --tls-key)')
@@ -58,15 +57,7 @@ function readTls(
   }
   if (!options.tlsCert || !options.tlsKey)
     throw new UserError('inbound TLS needs both --tls-cert and --tls-key')
-  try {
-    return {
-      cert: readFileSync(options.tlsCert, 'utf8'),
-      key: readFileSync(options.tlsKey, 'utf8'),
-      clientCa: options.clientCa ? readFileSync(options.clientCa, 'utf8') : undefined,
-    }
-  } catch (error) {
-    throw new UserError(`cannot read the TLS files: ${(error as Error).message}`)
-  }
+  return readTlsFiles(options.tlsCert, options.tlsKey, options.clientCa)
 }
 
 /** Starts listening; a port that is taken or not ours to bind is the admin's to fix. */
@@ -159,7 +150,7 @@ export function register(program: Command): void {
       parsedOption(
         '--shutdown-timeout <duration>',
         'on SIGTERM, how long requests in flight may take to finish',
-        parseDuration,
+        parseShutdownTimeout,
         defaultShutdownGrace,
       ),
     )
@@ -188,8 +179,17 @@ export function register(program: Command): void {
             throw new UserError('--workers needs a fixed port in --listen', 'like 0.0.0.0:8443')
           listen(() => assertPortFree(options.listen.hostname, options.listen.port), options.listen)
         }
+        const tlsOptions = tls && { cert: tls.cert, key: tls.key, clientCa: tls.clientCa }
         const proxy = listen(
-          () => startProxy({ ...options.listen, tls, db, masterKey, logger, reusePort: isShared }),
+          () =>
+            startProxy({
+              ...options.listen,
+              tls: tlsOptions,
+              db,
+              masterKey,
+              logger,
+              reusePort: isShared,
+            }),
           options.listen,
         )
         const graceMs = options.shutdownTimeout
@@ -207,11 +207,9 @@ export function register(program: Command): void {
           workers: options.workers,
           writeLog: sink.write,
         })
-        const looseStore = storeModeWarning(db.filename)
-        if (looseStore) {
-          logger.log('warn', looseStore)
-          logger.flush()
-        }
+        const looseFiles = [storeModeWarning(db.filename), ...(tls?.warnings ?? [])]
+        for (const warning of looseFiles) if (warning) logger.log('warn', warning)
+        logger.flush()
       }),
     )
 }

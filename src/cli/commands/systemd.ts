@@ -1,15 +1,22 @@
 /** `japroxy systemd`: prints a hardened systemd unit for `serve`. */
+
+import { join } from 'node:path'
 import type { Command } from 'commander'
 import { ValidationError } from '../../../store/db.ts'
-import { defaultAdminListen, defaultShutdownGrace } from '../../defaults.ts'
+import {
+  defaultAdminListen,
+  defaultShutdownGrace,
+  defaultStateDir,
+  storeFileName,
+} from '../../defaults.ts'
 import { renderUnit, type UnitOptions } from '../../ops/systemd-unit.ts'
 import type { GlobalOptions } from '../context.ts'
 import { say } from '../output.ts'
 import {
   parseAdminListen,
-  parseDuration,
   parsedOption,
   parseListen,
+  parseShutdownTimeout,
   workersOption,
 } from '../parse.ts'
 import { run } from '../run.ts'
@@ -49,8 +56,37 @@ function problemsOf(options: SystemdOptions, masterKey: string): string[] {
   }
   if (!/^[a-z_][a-z0-9_-]{0,31}$/.test(options.user)) {
     problems.push(`systemd.user: "${options.user}" is not a valid user name (like japroxy)`)
+  } else if (options.user === 'root') {
+    problems.push(
+      'systemd.user: "root" undoes the sandbox; run japroxy as its own user (like japroxy)',
+    )
+  }
+  return [...problems, ...portProblems(options)]
+}
+
+/** Ports the unit cannot use: 0 (SocketBindAllow=tcp:0), or the same one for both listeners. */
+function portProblems(options: SystemdOptions): string[] {
+  const problems: string[] = []
+  const fixed = 'give a fixed port (port 0 is a different free port at every start)'
+  if (options.listen.port === 0) problems.push(`systemd.listen: ${fixed}`)
+  const admin = options.adminListen
+  if (admin?.port === 0) problems.push(`systemd.adminListen: ${fixed}`)
+  else if (admin && admin.port === options.listen.port) {
+    problems.push(
+      `systemd.adminListen: port ${admin.port} is also --listen's port; give the admin listener ` +
+        'its own',
+    )
   }
   return problems
+}
+
+/** The unit always keeps the store in its StateDirectory; a --db it would ignore is refused. */
+function storeProblems(globals: GlobalOptions): string[] {
+  if (globals.db === undefined) return []
+  return [
+    `systemd.db: the unit keeps the store in ${join(defaultStateDir, storeFileName)} ` +
+      '($STATE_DIRECTORY); move the store there and leave out --db',
+  ]
 }
 
 /** Registers `systemd`. */
@@ -82,15 +118,16 @@ export function register(program: Command): void {
       parsedOption(
         '--shutdown-timeout <duration>',
         'how long requests in flight may take to finish on stop',
-        parseDuration,
+        parseShutdownTimeout,
         defaultShutdownGrace,
       ),
     )
     .addOption(workersOption('processes serving the port (serve --workers)'))
     .action(
       run((options: SystemdOptions, command: Command) => {
-        const masterKey = command.optsWithGlobals<GlobalOptions>().masterKey ?? defaults.masterKey
-        const problems = problemsOf(options, masterKey)
+        const globals = command.optsWithGlobals<GlobalOptions>()
+        const masterKey = globals.masterKey ?? defaults.masterKey
+        const problems = [...problemsOf(options, masterKey), ...storeProblems(globals)]
         if (problems.length) throw new ValidationError(problems)
         const unit: UnitOptions = {
           binary: options.binary,
