@@ -468,7 +468,11 @@ describe('key import', () => {
     const weak = [
       ['Password1Password1Password1Passw', 'repeats a shorter part (like abcabc…)'],
       ['0123456789abcdef0123456789abcdef', 'repeats a shorter part (like abcabc…)'],
-      ['Xk3$Xk3$Xk3$Xk3$Xk3$Xk3$Xk3$Xk3$q', 'uses fewer than 10 different characters'],
+      ['Xk3$Xk3$Xk3$Xk3$Xk3$Xk3$Xk3$Xk3$q', 'uses fewer than 8 different characters'],
+      [
+        'Abcdefghijklmnopqrstuvwxyz0123456789XYZ',
+        'is worth under 128 bits by its length and kinds of characters; use a longer or more varied one',
+      ],
       [
         'ibnry89GUUCjibnry89GUUCjibnry89GUUCj12',
         'is worth under 128 bits by its length and kinds of characters; use a longer or more varied one',

@@ -149,15 +149,18 @@ describe('imported keys', () => {
       '35318bcd0b1ceb84714a87fa6b477a2b', // openssl rand -hex 16
       'Ttl5ISDiEl7ICPssa0cX4kfjj2dnKyHZ3KUOE4H4Qhw', // 32 random bytes, base64url
       'fEJqRJQ25yY18de8bmWer8UOslhz0rfh',
+      // Random hex with only 9 different characters: one in about 300 such keys has so few.
+      '911874f72c876fc1f12f29816828c6f8',
     ]) {
       expect({ key, problem: importedKeyProblem(key) }).toEqual({ key, problem: undefined })
     }
   })
 
-  test('a repeat counts once: the period and the fresh length of a key', () => {
+  test('a repeat or a run of consecutive characters counts once: period and fresh length', () => {
     expect(smallestPeriod('Password1Password1Password1Passw')).toBe(9)
     expect(smallestPeriod('abcabd')).toBe(6)
-    expect(freshLength('abcdabcdabcd12')).toBe(7)
+    expect(freshLength('abcdabcdabcd12')).toBe(4)
+    expect(freshLength('Abcdefghijklmnopqrstuvwxyz0123456789XYZ')).toBe(6)
     expect(freshLength('a'.repeat(10_000))).toBeLessThan(10)
   })
 })
