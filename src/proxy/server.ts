@@ -7,6 +7,7 @@
 import { tripBreaker } from '../../store/breakers.ts'
 import type { Store } from '../../store/db.ts'
 import type { MasterKey } from '../../store/seal.ts'
+import { type Settings, settingDefinitions } from '../../store/settings.ts'
 import { errorText, type Logger } from '../log/logger.ts'
 import { type RequestOutcome, requestLineJson, requestLineObject } from '../log/request-line.ts'
 import { Metrics } from '../ops/metrics.ts'
@@ -84,6 +85,7 @@ export function startProxy(options: ServeOptions): RunningProxy {
   // A store file starts with keys read through to the store and gets its key index in slices
   // once listening (see `warm up` below): start-up does not wait for 100,000 keys.
   let current = isFileStore(db) ? buildStartupSnapshot(db, masterKey) : buildSnapshot(db, masterKey)
+  const started = current
   const lockout = new Lockout(lockoutSettings(current))
   const rateLimiter = new RateLimiter()
   let inFlight = 0
@@ -98,6 +100,7 @@ export function startProxy(options: ServeOptions): RunningProxy {
     metrics,
     current: () => current,
     use(next) {
+      warnOfRestartSettings(started.settings, current.settings, next.settings, logger)
       current = next
       lockout.configure(lockoutSettings(current))
     },
@@ -261,4 +264,29 @@ function listenOrCleanUp(cleanUp: () => void, options: Parameters<typeof Bun.ser
 
 function formatHost(hostname: string): string {
   return hostname.includes(':') ? `[${hostname}]` : hostname
+}
+
+/**
+ * Logs, once per new value, a change to a setting Bun takes only when serve starts (the body
+ * limit, the idle limit): the admin sees that it waits for a restart instead of assuming it
+ * applies, as every other setting does.
+ */
+function warnOfRestartSettings(
+  atStart: Settings,
+  before: Settings,
+  after: Settings,
+  logger: Logger,
+): void {
+  for (const definition of settingDefinitions) {
+    const { name } = definition
+    if (!definition.isRestartNeeded || after[name] === before[name]) continue
+    if (after[name] === atStart[name]) {
+      logger.log('info', `${name} is back to the value serve started with`, { value: after[name] })
+    } else {
+      logger.log('warn', `${name} changed; it applies when serve restarts`, {
+        value: after[name],
+        running: atStart[name],
+      })
+    }
+  }
 }

@@ -7,6 +7,7 @@ import { addAllowEntry, removeAllowEntry } from '../../store/allow-list.ts'
 import { setCredential } from '../../store/credentials.ts'
 import { revokeApiKey } from '../../store/keys.ts'
 import { getRoute, updateRoute } from '../../store/routes.ts'
+import { resetSetting, writeSetting } from '../../store/settings.ts'
 import {
   basic,
   type Stack,
@@ -196,6 +197,23 @@ describe('changes while serve runs', () => {
       return response.status === 401
     })
     expect(took).toBeLessThan(2000)
+  })
+
+  test('a body or idle limit changed while serve runs is logged as waiting for a restart', () => {
+    stack.logLines.length = 0
+    writeSetting(stack.db, 'test', 'limits.maxBodyBytes', '1024')
+    stack.proxy.reload(true)
+    const waiting = stack.logLines.find((line) => line.includes('applies when serve restarts'))
+    expect(JSON.parse(waiting ?? '{}')).toMatchObject({
+      level: 'warn',
+      msg: 'limits.maxBodyBytes changed; it applies when serve restarts',
+      value: 1024,
+    })
+    resetSetting(stack.db, 'test', 'limits.maxBodyBytes')
+    stack.proxy.reload(true)
+    expect(stack.logLines.join('\n')).toContain(
+      'limits.maxBodyBytes is back to the value serve started with',
+    )
   })
 })
 

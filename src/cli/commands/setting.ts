@@ -32,7 +32,9 @@ export function register(setting: Command): void {
   setting
     .command('set')
     .arguments('<name> <value>')
-    .description('change a setting (a running serve applies it within a second)')
+    .description(
+      'change a setting (a running serve applies it within a second, the two marked so at its next start)',
+    )
     .action(
       run((name: string, value: string, _options: object, command: Command) => {
         writeSetting(
@@ -41,7 +43,12 @@ export function register(setting: Command): void {
           name,
           value,
         )
-        say(`${name} = ${value}`)
+        const isRestartNeeded = settingDefinitions.find((d) => d.name === name)?.isRestartNeeded
+        say(
+          isRestartNeeded
+            ? `${name} = ${value} (a running serve applies it when it restarts: systemctl restart japroxy)`
+            : `${name} = ${value}`,
+        )
       }),
     )
   setting
