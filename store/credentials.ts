@@ -2,6 +2,7 @@
  * Credentials: the Jira service account's user + password (sent as Basic) or personal access
  * token (sent as Bearer), sealed to the store's public key. Writing needs no master key.
  */
+import { createHash } from 'node:crypto'
 import { applyChange, readMeta, type Store, StoreError, ValidationError } from './db.ts'
 import { getRoute, listRoutes, type Route } from './routes.ts'
 import { decodePublicKey, type MasterKey, seal, toBase64, unseal } from './seal.ts'
@@ -17,6 +18,8 @@ export interface CredentialInfo {
   kind: 'basic' | 'bearer'
   setAt: number
   setBy: string
+  /** Set for another upstream URL, CA file, pin or plain-http allowance: serve does not send it. */
+  isStale: boolean
 }
 
 /** What is wrong with a Jira user name, or undefined. */
@@ -79,10 +82,11 @@ export function setCredential(
   }
   applyChange(db, { actor, action: 'credential.set', target: routeName, detail }, () => {
     db.query(
-      `INSERT INTO credentials (route_id, kind, sealed, set_at, set_by) VALUES (?, ?, ?, ?, ?)
+      `INSERT INTO credentials (route_id, kind, sealed, set_at, set_by, bound_to)
+       VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT(route_id) DO UPDATE SET kind = excluded.kind, sealed = excluded.sealed,
-       set_at = excluded.set_at, set_by = excluded.set_by`,
-    ).run(route.id, secret.kind, sealed, Date.now(), actor)
+       set_at = excluded.set_at, set_by = excluded.set_by, bound_to = excluded.bound_to`,
+    ).run(route.id, secret.kind, sealed, Date.now(), actor, bindingHash(route))
     // A new credential is the admin's answer to a tripped breaker.
     db.query('DELETE FROM route_breakers WHERE route_id = ?').run(route.id)
   })
@@ -98,12 +102,17 @@ export function clearCredential(db: Store, actor: string, routeName: string): vo
 
 /** What can be shown about every credential. */
 export function listCredentials(db: Store): CredentialInfo[] {
-  return db
+  const rows = db
     .query(
-      `SELECT r.name AS route, c.kind, c.set_at AS setAt, c.set_by AS setBy
+      `SELECT r.name AS route, c.kind, c.set_at AS setAt, c.set_by AS setBy, c.bound_to AS boundTo
        FROM credentials c JOIN routes r ON r.id = c.route_id ORDER BY r.name`,
     )
-    .all() as CredentialInfo[]
+    .all() as (Omit<CredentialInfo, 'isStale'> & { boundTo: string | null })[]
+  const routes = new Map(listRoutes(db).map((route) => [route.name, route]))
+  return rows.map(({ boundTo, ...info }) => {
+    const route = routes.get(info.route)
+    return { ...info, isStale: !route || boundTo !== bindingHash(route) }
+  })
 }
 
 /**
@@ -122,10 +131,17 @@ function bindingOf(route: Route): string {
   ])
 }
 
-/** Whether changing route `before` to `after` leaves a credential it has unusable. */
-export function unbindsCredential(db: Store, before: Route, after: Route): boolean {
-  const hasOne = db.query('SELECT 1 FROM credentials WHERE route_id = ?').get(before.id)
-  return Boolean(hasOne) && bindingOf(before) !== bindingOf(after)
+/** The binding's SHA-256, kept in clear so a stale credential shows without the master key. */
+export function bindingHash(route: Route): string {
+  return createHash('sha256').update(bindingOf(route)).digest('hex')
+}
+
+/** Whether `route` has a credential that was set for another upstream (or CA, pin...). */
+export function isCredentialStale(db: Store, route: Route): boolean {
+  const row = db.query('SELECT bound_to FROM credentials WHERE route_id = ?').get(route.id) as {
+    bound_to: string | null
+  } | null
+  return row !== null && row.bound_to !== bindingHash(route)
 }
 
 /** Every credential unsealed: the `Authorization` value to inject, by route id, and the routes

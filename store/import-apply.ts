@@ -5,6 +5,7 @@
  * on a dry run, the whole transaction is rolled back and nothing is written.
  */
 import { addAllowEntry, isBadNote, noteRule, removeAllowEntry } from './allow-list.ts'
+import { bindingHash } from './credentials.ts'
 import { applyChange, asStoreError, type Store, StoreError, ValidationError } from './db.ts'
 import type { ExportDocument } from './export.ts'
 import type { PrunableSection } from './import-parse.ts'
@@ -42,11 +43,14 @@ function setSealedCredential(db: Store, actor: string, c: Change<'credential.set
   const route = getRoute(db, c.route)
   const detail = { kind: c.credentialKind, via: 'import' }
   applyChange(db, { actor, action: 'credential.set', target: c.route, detail }, () => {
+    // The file pairs the sealed value with its route as written; serve checks the binding
+    // sealed inside and warns if a hand-edited file paired them wrongly.
     db.query(
-      `INSERT INTO credentials (route_id, kind, sealed, set_at, set_by) VALUES (?, ?, ?, ?, ?)
+      `INSERT INTO credentials (route_id, kind, sealed, set_at, set_by, bound_to)
+       VALUES (?, ?, ?, ?, ?, ?)
        ON CONFLICT(route_id) DO UPDATE SET kind = excluded.kind, sealed = excluded.sealed,
-       set_at = excluded.set_at, set_by = excluded.set_by`,
-    ).run(route.id, c.credentialKind, c.sealed, Date.now(), actor)
+       set_at = excluded.set_at, set_by = excluded.set_by, bound_to = excluded.bound_to`,
+    ).run(route.id, c.credentialKind, c.sealed, Date.now(), actor, bindingHash(route))
   })
 }
 

@@ -222,10 +222,15 @@ describe('credential', () => {
     const moved = run(['route', 'set', 'prod', '--upstream', 'http://127.0.0.1:7'])
     expect(moved.code).toBe(0)
     expect(moved.stderr).toContain(
-      'warning: the credential of route prod was set for its old upstream and is no longer sent',
+      'warning: the credential of route prod was set for another upstream (or CA file, pin) and is not sent',
     )
-    expect(run(['route', 'set', 'prod', '--header-timeout', '60s']).stderr).toBe('')
-    expect(run(['route', 'set', 'prod', '--upstream', 'http://127.0.0.1:9']).code).toBe(0)
+    expect(run(['credential', 'list']).stdout).toMatch(/prod\s+basic\s+STALE/)
+    expect(run(['route', 'list']).stdout).toMatch(/basic STALE/)
+    // Moving back: the credential matches again, and nothing warns.
+    const back = run(['route', 'set', 'prod', '--upstream', 'http://127.0.0.1:9'])
+    expect(back.stderr).toBe('')
+    expect(back.stdout).toContain('the credential of route prod matches its upstream again')
+    expect(run(['credential', 'list']).stdout).toMatch(/prod\s+basic\s+in use/)
   })
 })
 
@@ -443,6 +448,17 @@ test('tui without a terminal says so in one line and exits 1', () => {
   expect(result.stderr.split('\n')[0]).toBe(
     'error: japroxy tui needs a terminal (stdin and stdout must be a TTY)',
   )
+})
+
+describe('setting', () => {
+  test('set says when a running serve takes the value: at once, or at its next start', () => {
+    expect(run(['setting', 'set', 'lockout.threshold', '7']).stdout).toBe('lockout.threshold = 7\n')
+    expect(run(['setting', 'set', 'limits.maxBodyBytes', '1048576']).stdout).toBe(
+      'limits.maxBodyBytes = 1048576 (a running serve applies it when it restarts: systemctl restart japroxy)\n',
+    )
+    expect(run(['setting', 'reset', 'limits.maxBodyBytes']).code).toBe(0)
+    expect(run(['setting', 'reset', 'lockout.threshold']).code).toBe(0)
+  })
 })
 
 describe('key import', () => {

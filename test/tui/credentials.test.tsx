@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
 import { join } from 'node:path'
 import { listBreakers, tripBreaker } from '../../store/breakers.ts'
 import { listCredentials, setCredential, unsealCredentials } from '../../store/credentials.ts'
-import { getRoute } from '../../store/routes.ts'
+import { getRoute, updateRoute } from '../../store/routes.ts'
 import { readMasterKeyFile } from '../../store/seal.ts'
 import {
   addTestRoute,
@@ -48,6 +48,16 @@ describe('Credentials screen', () => {
 
                                                                        ? help · q quit"
     `)
+  })
+
+  test('marks a credential set for another upstream as STALE', async () => {
+    setCredential(store.db, 'alice (cli)', 'prod', { kind: 'bearer', token: 'pat-secret-123' })
+    updateRoute(store.db, 'test', {
+      ...getRoute(store.db, 'prod'),
+      upstreamUrl: 'http://127.0.0.1:7',
+    })
+    ui = renderConsole(store.db, 'credentials')
+    expect(await ui.waitFor((f) => f.includes('alice'))).toMatch(/prod\s+token\s+STALE/)
   })
 
   test('seals a user and a password typed masked; the password never reaches the screen', async () => {

@@ -1,7 +1,7 @@
 /** The Routes screen's data and actions: pick a route, edit one setting, explain a request. */
 import { useState } from 'react'
 import { explainRequest } from '../../src/proxy/explain.ts'
-import { unbindsCredential } from '../../store/credentials.ts'
+import { isCredentialStale } from '../../store/credentials.ts'
 import { listRoutes, type Route, updateRoute, validateRoute } from '../../store/routes.ts'
 import type { LiveLine } from '../components/LiveBox.tsx'
 import { fieldsOf, type RouteSetting, routeSettings } from '../route-fields.ts'
@@ -102,8 +102,8 @@ export function useRoutesScreen(isActive: boolean, pageSize: number): RoutesScre
           isPlainHttpAllowed: fields.upstreamUrl === route.upstreamUrl,
         })
         markChanged()
-        const reset = unbindsCredential(db, route, updated)
-          ? '; its credential was set for the old upstream: set it again (5 Credentials)'
+        const reset = isCredentialStale(db, updated)
+          ? '; its credential was set for another upstream: set it again (5 Credentials)'
           : ''
         return `updated route ${route.name}: ${setting.label}${reset}`
       },

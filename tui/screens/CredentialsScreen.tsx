@@ -31,9 +31,11 @@ function toRow(row: CredentialRow): TableRow {
   const kind = credential ? (credential.kind === 'basic' ? 'user+pass' : 'token') : 'not set'
   const state = !credential
     ? { text: '-' }
-    : breaker
-      ? { text: 'REJECTED', color: 'red' }
-      : { text: 'in use', color: 'green' }
+    : credential.isStale
+      ? { text: 'STALE', color: 'red' }
+      : breaker
+        ? { text: 'REJECTED', color: 'red' }
+        : { text: 'in use', color: 'green' }
   return {
     key: row.route,
     cells: [

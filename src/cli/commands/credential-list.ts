@@ -16,8 +16,14 @@ export function register(credential: Command): void {
         if (rows.length === 0)
           return say('no credentials yet: japroxy credential set ROUTE --user NAME')
         table(
-          ['ROUTE', 'KIND', 'SET AT (UTC)', 'SET BY'],
-          rows.map((c) => [c.route, c.kind, formatTime(c.setAt), c.setBy]),
+          ['ROUTE', 'KIND', 'STATE', 'SET AT (UTC)', 'SET BY'],
+          rows.map((c) => [
+            c.route,
+            c.kind,
+            c.isStale ? 'STALE: set for another upstream' : 'in use',
+            formatTime(c.setAt),
+            c.setBy,
+          ]),
         )
       }),
     )

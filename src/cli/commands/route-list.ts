@@ -29,6 +29,7 @@ export function register(route: Command): void {
             r.basePath,
             r.upstreamUrl,
             (credentials.get(r.name)?.kind ?? 'not set') +
+              (credentials.get(r.name)?.isStale ? ' STALE' : '') +
               (rejected.has(r.name) ? ' REJECTED' : ''),
             r.policy.profile,
             String(r.policy.rules.length),

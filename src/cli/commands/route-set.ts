@@ -4,7 +4,7 @@
  * take them away), and the resulting lists are printed so nothing changes unseen.
  */
 import type { Command } from 'commander'
-import { unbindsCredential } from '../../../store/credentials.ts'
+import { isCredentialStale } from '../../../store/credentials.ts'
 import { getRoute, type RouteFields, updateRoute } from '../../../store/routes.ts'
 import { parseRule } from '../../proxy/endpoint-policy.ts'
 import { actor, type GlobalOptions, openForCommand } from '../context.ts'
@@ -117,11 +117,13 @@ export function register(route: Command): void {
           'anonymous paths:',
           ...list(updated.anonymousPaths),
         )
-        if (unbindsCredential(db, before, updated)) {
+        if (isCredentialStale(db, updated)) {
           warn(
-            `warning: the credential of route ${name} was set for its old upstream and is no ` +
-              `longer sent; set it again: japroxy credential set ${name}`,
+            `warning: the credential of route ${name} was set for another upstream (or CA ` +
+              `file, pin) and is not sent; set it again: japroxy credential set ${name}`,
           )
+        } else if (isCredentialStale(db, before)) {
+          say(`the credential of route ${name} matches its upstream again and is sent`)
         }
       }),
     )
