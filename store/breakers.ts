@@ -38,6 +38,8 @@ export function tripBreaker(db: Store, actor: string, routeId: number, reason: s
 /** Clears a route's breaker: the admin says the credential is good again. */
 export function resumeRoute(db: Store, actor: string, name: string): boolean {
   const route = getRoute(db, name)
+  // Nothing to clear: no change, so no audit record either.
+  if (!db.query('SELECT 1 FROM route_breakers WHERE route_id = ?').get(route.id)) return false
   return applyChange(db, { actor, action: 'route.resume', target: name }, () => {
     return db.query('DELETE FROM route_breakers WHERE route_id = ?').run(route.id).changes > 0
   })

@@ -51,7 +51,7 @@ export const routeSettings: readonly RouteSetting[] = [
     key: 'headerTimeoutMs',
     label: 'Header timeout',
     hint: "wait for Jira's response headers: 500ms, 30s, 2m (bodies have no limit)",
-    show: (r) => `${r.headerTimeoutMs}ms`,
+    show: (r) => shownDuration(r.headerTimeoutMs),
     read: (text) => ({ headerTimeoutMs: parseDuration(text) }),
   },
   {
@@ -98,4 +98,16 @@ function onOff(text: string): boolean {
 export function fieldsOf(route: Route): RouteFields {
   const { id: _id, createdAt: _created, updatedAt: _updated, ...fields } = route
   return fields
+}
+
+/** A duration in the largest unit that divides it (60000 → 60s, 120000 → 2m), as typed. */
+export function shownDuration(ms: number): string {
+  for (const [unit, size] of [
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1000],
+  ] as const) {
+    if (ms >= size && ms % size === 0) return `${ms / size}${unit}`
+  }
+  return `${ms}ms`
 }

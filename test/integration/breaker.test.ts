@@ -64,6 +64,12 @@ test('a CAPTCHA demand trips the breaker too, and `route resume` clears it', asy
   s.jira.resetFailedLogins(serviceUser)
   const resumed = cli(['route', 'resume', 'prod', '--db', s.dbPath])
   expect(resumed.stdout).toBe('route prod resumed: the credential is sent again\n')
+  // Resuming a route that is not paused changes nothing and records nothing.
+  const audits = s.db.query('SELECT count(*) AS n FROM audit').get() as { n: number }
+  expect(cli(['route', 'resume', 'prod', '--db', s.dbPath]).stdout).toBe(
+    'route prod was not paused\n',
+  )
+  expect(s.db.query('SELECT count(*) AS n FROM audit').get()).toEqual(audits)
   s.proxy.reload(true)
   expect((await call(s)).status).toBe(200)
 })

@@ -189,7 +189,10 @@ describe('import with secrets', () => {
     stack.proxy.reload(true)
     const saved = join(stack.dir, 'saved.json')
     run(['export', '--include-secrets', '--out', saved])
-    expect(run(['route', 'remove', 'prod', '--confirm', 'prod']).code).toBe(0)
+    const removed = run(['route', 'remove', 'prod', '--confirm', 'prod'])
+    expect(removed.code).toBe(0)
+    // Its keys are left active but reach nothing: the admin is told which.
+    expect(removed.stderr).toMatch(/warning: keys? .*second.* reach no route; revoke them/)
     stack.proxy.reload(true)
     expect(
       (await stack.get('/jira-prod/rest/api/2/myself', { headers: { authorization: basic(key) } }))

@@ -14,6 +14,7 @@ import { type Editing, editingAtEnd, editText } from '../../tui/hooks/use-text-i
 import { matchesLiveFilter, parseLiveFilter } from '../../tui/live-filter.ts'
 import { RequestStats, statsBucketCount, statsBucketMs } from '../../tui/request-stats.ts'
 import { RingBuffer } from '../../tui/ring-buffer.ts'
+import { shownDuration } from '../../tui/route-fields.ts'
 import { requestRecord as record } from './harness.tsx'
 
 function entry(cidr: string, route?: string, note = ''): AllowEntry {
@@ -144,6 +145,17 @@ describe('wouldGetIn', () => {
 })
 
 describe('formatting', () => {
+  test('shows a duration in the unit it was most likely typed in', () => {
+    expect([60_000, 120_000, 1500, 3_600_000, 90_000, 250].map(shownDuration)).toEqual([
+      '1m',
+      '2m',
+      '1500ms',
+      '1h',
+      '90s',
+      '250ms',
+    ])
+  })
+
   test('fits text to a width from either end', () => {
     expect(fit('abcdef', 4)).toBe('abc…')
     expect(fit('ab', 4)).toBe('ab  ')

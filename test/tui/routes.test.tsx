@@ -51,7 +51,7 @@ describe('Routes screen', () => {
         Upstream URL      http://127.0.0.1:9/
         Public URL        (none)
         Upstream CA file  (none)
-        Header timeout    60000ms
+        Header timeout    1m
         Anonymous paths   GET /rest/api/2/serverInfo
         Endpoint profile  jira-align (55 built-in rules)
         Endpoint rules    (none)

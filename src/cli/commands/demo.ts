@@ -104,7 +104,7 @@ async function runDemo(options: DemoOptions): Promise<void> {
     '',
     `  Jira stand-in (private upstream)  ${jira.url}`,
     `  japroxy (what Jira Align calls)   ${base}`,
-    `  API key ${key.keyId} for route demo (shown once; only its hash is stored):`,
+    `  an API key for route demo (keyId ${key.keyId}; shown once, only its hash is stored):`,
     `    ${apiKey}`,
     '',
     'Try it in another terminal:',
