@@ -204,7 +204,7 @@ function stateFamilies(out: Exposition, sources: MetricsSources): void {
   out.family(
     'japroxy_route_credential_usable',
     'gauge',
-    '1 when the route has a credential that Jira has not rejected.',
+    '1 when the route has a credential, bound to its upstream, that Jira has not rejected.',
   )
   for (const route of sources.snapshot().routes) {
     out.sample(
