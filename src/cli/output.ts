@@ -2,6 +2,7 @@
 import { InvalidArgumentError } from 'commander'
 import { StoreError, ValidationError } from '../../store/db.ts'
 import { redactText } from '../log/redact.ts'
+import { namedAsOption } from './option-names.ts'
 
 // C0 controls but tab and line feed, DEL and C1 controls: what a terminal may act on.
 // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
@@ -54,12 +55,16 @@ export class UserError extends Error {
 /** How many problems an error lists; the rest are counted (a bad file can have 200,000). */
 export const maxProblemsShown = 50
 
+/** How a command names the fields of a problem: by its options, or as the import file does. */
+export type FieldNames = 'options' | 'file'
+
 /** Prints an error the way its kind asks and returns the exit code. */
-export function reportError(error: unknown): number {
+export function reportError(error: unknown, names: FieldNames = 'options'): number {
   // Problems come from the validators, which never echo a secret value.
   if (error instanceof ValidationError) {
-    const shown = error.problems.slice(0, maxProblemsShown)
-    const more = error.problems.length - shown.length
+    const named = names === 'options' ? error.problems.map(namedAsOption) : error.problems
+    const shown = named.slice(0, maxProblemsShown)
+    const more = named.length - shown.length
     warn(
       'error: the input has problems; nothing was written:',
       ...shown.map((p) => `  ${p}`),

@@ -83,13 +83,13 @@ describe('route options that contradict each other', () => {
 describe('control characters', () => {
   test('are refused in allow-list, trusted-proxy and import notes', () => {
     expect(refused(['allow', 'add', '192.0.2.1', '--note', 'a\x1b[2Jb'])).toContain(
-      '  allowList.note: one line, at most 200 characters, no control characters\n',
+      '  --note: one line, at most 200 characters, no control characters\n',
     )
     expect(refused(['trusted', 'add', '10.0.0.9', '--note', 'bell\x07'])).toContain(
-      '  trustedProxies.note: one line, at most 200 characters, no control characters\n',
+      '  --note: one line, at most 200 characters, no control characters\n',
     )
     expect(refused(['trusted', 'add', '10.0.0.9', '--note', 'x'.repeat(201)])).toContain(
-      '  trustedProxies.note: one line, at most 200 characters, no control characters\n',
+      '  --note: one line, at most 200 characters, no control characters\n',
     )
     const doc = JSON.parse(run(['export']).stdout)
     doc.allowList.push({ cidr: '192.0.2.9', route: null, note: 'del\x7f' })
@@ -101,7 +101,7 @@ describe('control characters', () => {
 
   test('are refused in a credential user name', () => {
     expect(refused(['credential', 'set', 'prod', '--user', 'svc\x1b[31m'], 'secret')).toContain(
-      '  credential.username: give the Jira user name (no colon, line break or control character; at most 255 characters)\n',
+      '  --user: give the Jira user name (no colon, line break or control character; at most 255 characters)\n',
     )
   })
 
@@ -117,13 +117,13 @@ describe('control characters', () => {
       '--public-url',
       'https://a.example\x07',
     ])
-    expect(stderr).toContain('  routes.y.upstreamUrl: has a control character (\\u001b)\n')
-    expect(stderr).toContain('  routes.y.publicUrl: has a control character (\\u0007)\n')
+    expect(stderr).toContain('  --upstream: has a control character (\\u001b)\n')
+    expect(stderr).toContain('  --public-url: has a control character (\\u0007)\n')
   })
 
   test('echoed input in errors is escaped, never sent raw to the terminal', () => {
     const stderr = refused(['route', 'add', 'x\x1b[2J', ...route])
-    expect(stderr).toContain('routes.x\\u001b[2J.name: "x\\u001b[2J" is not a valid name')
+    expect(stderr).toContain('NAME: "x\\u001b[2J" is not a valid name')
     expect(stderr).not.toContain('\x1b')
   })
 
@@ -145,13 +145,13 @@ describe('control characters', () => {
 describe('credential sizes', () => {
   test('a token over 8 KiB, a password over 1 KiB and a user name over 255 are refused', () => {
     expect(refused(['credential', 'set', 'prod', '--token'], 'a'.repeat(8193))).toContain(
-      '  credential.token: is longer than 8192 characters\n',
+      '  the token: is longer than 8192 characters\n',
     )
     expect(refused(['credential', 'set', 'prod', '--user', 'svc'], 'p'.repeat(1025))).toContain(
-      '  credential.password: is longer than 1024 characters\n',
+      '  the password: is longer than 1024 characters\n',
     )
     expect(refused(['credential', 'set', 'prod', '--user', 'u'.repeat(256)], 'secret')).toContain(
-      'credential.username: give the Jira user name',
+      '--user: give the Jira user name',
     )
     expect(run(['credential', 'set', 'prod', '--token'], 'a'.repeat(8192)).code).toBe(0)
   })

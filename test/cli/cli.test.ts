@@ -79,10 +79,10 @@ describe('route', () => {
     expect(result.stderr).toBe(
       [
         'error: the input has problems; nothing was written:',
-        '  routes.Bad Name.name: "Bad Name" is not a valid name (lower-case letters, digits, -)',
-        '  routes.Bad Name.basePath: "x/" is not a base path (like /jira-prod, no trailing /)',
-        '  routes.Bad Name.upstreamUrl: "ftp://jira" is not an http(s) URL (like https://jira.internal:8443)',
-        '  routes.Bad Name.policy.rules[0]: "let" is not allow or deny',
+        '  NAME: "Bad Name" is not a valid name (lower-case letters, digits, -)',
+        '  --base-path: "x/" is not a base path (like /jira-prod, no trailing /)',
+        '  --upstream: "ftp://jira" is not an http(s) URL (like https://jira.internal:8443)',
+        '  --rule: "let" is not allow or deny',
         '',
       ].join('\n'),
     )
@@ -103,7 +103,7 @@ describe('route', () => {
     ])
     expect(result.code).toBe(1)
     expect(result.stderr).toContain(
-      'routes.ca.upstreamCaFile: /etc/passwd holds no PEM certificate (-----BEGIN CERTIFICATE-----)',
+      '--ca-file: /etc/passwd holds no PEM certificate (-----BEGIN CERTIFICATE-----)',
     )
   })
 
@@ -214,7 +214,7 @@ describe('credential', () => {
     const before = auditCount()
     const result = run(['credential', 'set', 'prod', '--token'], '')
     expect(result.code).toBe(1)
-    expect(result.stderr).toContain('credential.token: is empty')
+    expect(result.stderr).toContain('the token: is empty')
     expect(auditCount()).toBe(before)
   })
 
@@ -284,7 +284,7 @@ describe('key', () => {
   test('create for a route that does not exist says so and writes nothing', () => {
     const result = run(['key', 'create', 'other', '--route', 'nope'])
     expect(result.code).toBe(1)
-    expect(result.stderr).toContain('keys.routes: no route named "nope"')
+    expect(result.stderr).toContain('--route: no route named "nope"')
     expect(run(['key', 'list']).stdout).not.toContain('other')
   })
 
@@ -340,7 +340,7 @@ describe('allow', () => {
     for (const cidr of ['0.0.0.0/0', '0.0.0.0/1', '128.0.0.0/1', '::/0', '8000::/1', '2000::/3']) {
       const result = run(['trusted', 'add', cidr])
       expect(result.code).toBe(1)
-      expect(result.stderr).toContain(`trustedProxies.cidr: ${cidr} is wider than an IPv4 /8`)
+      expect(result.stderr).toContain(`ADDRESS: ${cidr} is wider than an IPv4 /8`)
     }
     expect(auditCount()).toBe(before)
     expect(run(['trusted', 'add', '10.0.0.0/8']).code).toBe(0)

@@ -55,6 +55,6 @@ export function register(program: Command): void {
             ? `dry run: ${changes.length} changes checked, nothing written`
             : `applied ${changes.length} changes`,
         )
-      }),
+      }, 'file'),
     )
 }
