@@ -1,5 +1,6 @@
 /** Turns anything a store call or parser throws into text the TUI shows, with what to do next. */
 
+import { renameField } from '../src/cli/option-names.ts'
 import { redactText } from '../src/log/redact.ts'
 import { asStoreError, StoreError, ValidationError } from '../store/db.ts'
 
@@ -17,7 +18,8 @@ export function describeError(error: unknown): ShownError {
   // The store words its problems without echoing secrets; masking them again would turn
   // `credential.password: is empty` into nonsense, so they are shown as written.
   if (error instanceof ValidationError) {
-    return { message: 'the input has problems:', problems: error.problems, hint: error.hint }
+    const problems = error.problems.map(labelled)
+    return { message: 'the input has problems:', problems, hint: error.hint }
   }
   if (error instanceof StoreError) {
     return { message: redactText(error.message), problems: [], hint: error.hint }
@@ -50,4 +52,34 @@ export function problemOf(parse: () => unknown): string | undefined {
   } catch (error) {
     return describeError(error).message
   }
+}
+
+// The store's field paths as the console's forms label them.
+const fieldLabels: Record<string, string> = {
+  'routes.name': 'Name',
+  'routes.basePath': 'Base path',
+  'routes.upstreamUrl': 'Upstream URL',
+  'routes.publicUrl': 'Public URL',
+  'routes.upstreamCaFile': 'Upstream CA file',
+  'routes.upstreamPin': 'Certificate pin',
+  'routes.headerTimeoutMs': 'Header timeout',
+  'routes.anonymousPaths': 'Anonymous paths',
+  'routes.policy.rules': 'Endpoint rules',
+  'routes.policy.profile': 'Endpoint profile',
+  'keys.name': 'Name',
+  'keys.routes': 'Routes',
+  'keys.expires': 'Expires',
+  'keys.rate': 'Limit',
+  'keys.burst': 'Limit',
+  'allowList.cidr': 'Address or CIDR',
+  'allowList.note': 'Note',
+  'allowList.route': 'For',
+  'credential.username': 'Jira user',
+  'credential.password': 'Password',
+  'credential.token': 'Token',
+}
+
+/** A store problem worded with the form's label (`Upstream URL: …`), not its field path. */
+export function labelled(problem: string): string {
+  return renameField(problem, fieldLabels)
 }

@@ -35,11 +35,22 @@ const optionNames: Record<string, string> = {
 const fieldPath =
   /^(routes)\.[^.:]+\.([A-Za-z]+(?:\.[A-Za-z]+)?)(?:\[\d+\])?:|^(keys|allowList|trustedProxies|credential)\.([A-Za-z]+)(?:\[\d+\])?:/
 
-/** `problem` with its leading field path replaced by the option's name, when it has one. */
-export function namedAsOption(problem: string): string {
+/** `problem` with its leading field path replaced by the name `names` gives it, if any. */
+export function renameField(problem: string, names: Readonly<Record<string, string>>): string {
   const match = fieldPath.exec(problem)
   if (!match) return problem
   const field = match[1] ? `${match[1]}.${match[2]}` : `${match[3]}.${match[4]}`
-  const option = optionNames[field]
-  return option ? `${option}:${problem.slice(match[0].length)}` : problem
+  const name = names[field]
+  return name ? `${name}:${problem.slice(match[0].length)}` : problem
+}
+
+/** `problem` with its leading field path replaced by the option's name, when it has one. */
+export function namedAsOption(problem: string): string {
+  return renameField(problem, optionNames)
+}
+
+/** `problem` without its leading field path, for a place that already shows the field. */
+export function withoutFieldPath(problem: string): string {
+  const match = fieldPath.exec(problem)
+  return match ? problem.slice(match[0].length).trimStart() : problem
 }

@@ -250,7 +250,7 @@ describe('Routes screen', () => {
     }
     ui.resize(80, 24)
     const frame = await ui.waitFor((f) => f.split('\n').length === 24)
-    expect(frame).toContain('• routes.prod.policy.rules[0]: pattern "rest/x0" must start with /')
+    expect(frame).toContain('• Endpoint rules: pattern "rest/x0" must start with /')
     expect(frame).toMatch(/… and 2\d more/)
   })
 })

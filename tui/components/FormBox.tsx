@@ -4,6 +4,7 @@
  */
 import { Box, Text, useWindowSize } from 'ink'
 import { useEffect } from 'react'
+import { withoutFieldPath } from '../../src/cli/option-names.ts'
 import { wrapWords } from '../format.ts'
 import type { Form, FormSpec } from '../hooks/use-form.ts'
 import { useSetStatus } from '../hooks/use-status.ts'
@@ -41,7 +42,9 @@ export function FormBox({ form, maxRows }: FormBoxProps) {
   const title = wrap(spec.title)
   const note = wrap(spec.note)
   const hint = wrap(field.hint)
-  const check = wrap(problem && (input.value || form.refused) ? `✗ ${problem}` : undefined)
+  // The field is in sight: its problem needs no path (`keys.name: …`) in front.
+  const shownProblem = problem && (input.value || form.refused) ? withoutFieldPath(problem) : ''
+  const check = wrap(shownProblem ? `✗ ${shownProblem}` : undefined)
   const isLoading = form.state === 'loading'
   // Borders, title, note, fields done, input, hint, check, preview, saving, Enter line.
   const ownRows =
