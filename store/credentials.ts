@@ -3,9 +3,18 @@
  * token (sent as Bearer), sealed to the store's public key. Writing needs no master key.
  */
 import { createHash } from 'node:crypto'
+import { accessSync, constants } from 'node:fs'
 import { applyChange, readMeta, type Store, StoreError, ValidationError } from './db.ts'
 import { getRoute, listRoutes, type Route } from './routes.ts'
-import { decodePublicKey, type MasterKey, seal, toBase64, unseal } from './seal.ts'
+import {
+  decodePublicKey,
+  isSamePublicKey,
+  type MasterKey,
+  readMasterKeyFile,
+  seal,
+  toBase64,
+  unseal,
+} from './seal.ts'
 
 /** A credential in clear, only ever held in memory. */
 export type CredentialSecret =
@@ -56,6 +65,29 @@ export function validateCredential(secret: CredentialSecret): string[] {
         ]
       : [['token', tokenProblem(secret.token)]]
   return found.flatMap(([field, problem]) => (problem ? [`credential.${field}: ${problem}`] : []))
+}
+
+/**
+ * Checks, before sealing, that the store's public key is the master key's. Someone who can write
+ * the store could put in a public key of their own and read whatever is sealed next. Returns
+ * false when the master key cannot be read here (not root): the check could not be made.
+ */
+export function verifySealingKey(db: Store, masterKeyPath: string): boolean {
+  let masterKey: MasterKey
+  try {
+    accessSync(masterKeyPath, constants.R_OK)
+    masterKey = readMasterKeyFile(masterKeyPath)
+  } catch {
+    return false
+  }
+  if (!isSamePublicKey(masterKey.publicKey, storePublicKey(db))) {
+    throw new StoreError(
+      "the store's public key is not the master key's: someone who can write the store may " +
+        'have replaced it, and could read a credential sealed to it; nothing was sealed',
+      'restore the store from a backup (or put back meta.public_key), then set the credential',
+    )
+  }
+  return true
 }
 
 /** The store's public key, for sealing. */

@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs'
 import { isVeryBroad, listAllowEntries } from '../../store/allow-list.ts'
 import { listBreakers } from '../../store/breakers.ts'
 import { unsealCredentialsChecked } from '../../store/credentials.ts'
-import { configVersion, type Store } from '../../store/db.ts'
+import { configVersion, readMeta, type Store } from '../../store/db.ts'
 import { listRoutes } from '../../store/routes.ts'
-import type { MasterKey } from '../../store/seal.ts'
+import { decodePublicKey, isSamePublicKey, type MasterKey } from '../../store/seal.ts'
 import { readSettings, type Settings } from '../../store/settings.ts'
 import { listTrustedProxies } from '../../store/trusted-proxies.ts'
 import { type AllowMatcher, compileAllowList } from './allow-list.ts'
@@ -191,7 +191,7 @@ function readSnapshot(db: Store, masterKey: MasterKey): Omit<Snapshot, 'keysByHa
       ? compileAllowList(trusted.map((t) => ({ cidr: t.cidr, scope: 'trusted', note: t.note })))
       : undefined,
     settings: readSettings(db),
-    warnings: snapshotWarnings(routes),
+    warnings: [...keyWarnings(db, masterKey), ...snapshotWarnings(routes)],
   }
 }
 
@@ -213,6 +213,20 @@ function upstreamTls(caFile: string | undefined, pin: string | undefined): Upstr
         : new Error('the upstream certificate does not match the pinned fingerprint')
   }
   return tls
+}
+
+/**
+ * Whether the store's public key is still the master key's: someone who can write the store
+ * could replace it and read the next credential an admin seals (which `credential set` refuses
+ * when it can read the master key; serve always can, and says so at every reload).
+ */
+function keyWarnings(db: Store, masterKey: MasterKey): string[] {
+  const text = readMeta(db, 'public_key')
+  if (text && isSamePublicKey(decodePublicKey(text), masterKey.publicKey)) return []
+  return [
+    "the store's public key is not the master key's: someone who can write the store replaced " +
+      'it, and could read any credential sealed now; restore meta.public_key or a backup',
+  ]
 }
 
 function snapshotWarnings(routes: readonly RouteRuntime[]): string[] {

@@ -6,6 +6,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { storeModeWarning } from '../../src/cli/commands/serve.ts'
+import { encodePublicKey, generateMasterKey, sodiumReady } from '../../store/seal.ts'
 import { cli } from '../support/cli.ts'
 
 let dir: string
@@ -215,6 +216,23 @@ describe('credential', () => {
     const result = run(['credential', 'set', 'prod', '--token'], '')
     expect(result.code).toBe(1)
     expect(result.stderr).toContain('the token: is empty')
+    expect(auditCount()).toBe(before)
+  })
+
+  test("refuses to seal to a public key that is not the master key's, before asking", async () => {
+    await sodiumReady()
+    // Someone who can write the store, but has no master key, swaps in a public key of theirs.
+    const handle = new Database(db)
+    const meta = "SELECT value FROM meta WHERE name = 'public_key'"
+    const original = (handle.query(meta).get() as { value: string }).value
+    const theirs = encodePublicKey(generateMasterKey().publicKey)
+    handle.query("UPDATE meta SET value = ? WHERE name = 'public_key'").run(theirs)
+    const before = auditCount()
+    const result = run(['credential', 'set', 'prod', '--user', 'jira-svc'], 'stolen-if-sealed\n')
+    handle.query("UPDATE meta SET value = ? WHERE name = 'public_key'").run(original)
+    handle.close()
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain("the store's public key is not the master key's")
     expect(auditCount()).toBe(before)
   })
 

@@ -5,8 +5,10 @@ import { readFileSync } from 'node:fs'
 import { startJiraStandIn } from '../../src/demo/jira-stand-in.ts'
 import { addAllowEntry, removeAllowEntry } from '../../store/allow-list.ts'
 import { setCredential } from '../../store/credentials.ts'
+import { readMeta, writeMeta } from '../../store/db.ts'
 import { revokeApiKey } from '../../store/keys.ts'
 import { getRoute, updateRoute } from '../../store/routes.ts'
+import { encodePublicKey, generateMasterKey } from '../../store/seal.ts'
 import { resetSetting, writeSetting } from '../../store/settings.ts'
 import {
   basic,
@@ -425,6 +427,17 @@ describe('records', () => {
 })
 
 describe('credential binding', () => {
+  test("a store public key that is not the master key's is warned of at every reload", async () => {
+    const original = readMeta(stack.db, 'public_key')!
+    writeMeta(stack.db, 'public_key', encodePublicKey(generateMasterKey().publicKey))
+    stack.proxy.reload(true)
+    const warned = stack.proxy.snapshot().warnings.join('\n')
+    writeMeta(stack.db, 'public_key', original)
+    stack.proxy.reload(true)
+    expect(warned).toContain("the store's public key is not the master key's")
+    expect(stack.proxy.snapshot().warnings.join('\n')).not.toContain('public key')
+  })
+
   test('a route pointed elsewhere by someone without the master key gets no credential', async () => {
     // Anyone who can write the store can change a route's upstream; the credential sealed for
     // the old one must not follow it (it would hand the service password to their listener).

@@ -2,6 +2,7 @@
  * The Credentials screen's data and actions. A secret is typed masked, sealed at once with the
  * store's public key, and dropped from memory; the screen only ever shows when and by whom.
  */
+import { masterKeyPath } from '../../src/cli/context.ts'
 import { type Breaker, listBreakers, resumeRoute } from '../../store/breakers.ts'
 import {
   type CredentialInfo,
@@ -12,6 +13,7 @@ import {
   setCredential,
   tokenProblem,
   usernameProblem,
+  verifySealingKey,
 } from '../../store/credentials.ts'
 import type { Store } from '../../store/db.ts'
 import { listRoutes } from '../../store/routes.ts'
@@ -71,9 +73,12 @@ export function useCredentialsScreen(isActive: boolean, pageSize: number): Crede
   })
 
   const seal = (route: string, secret: CredentialSecret): string => {
+    // A store whose public key was replaced would hand the secret to whoever replaced it.
+    const isVerified = verifySealingKey(db, masterKeyPath({ db: db.filename }))
     setCredential(db, actor, route, secret)
     markChanged()
-    return `sealed ${describe(secret)} for route ${route}`
+    const unchecked = isVerified ? '' : ' (public key not checked: the master key is not readable)'
+    return `sealed ${describe(secret)} for route ${route}${unchecked}`
   }
 
   const basicSpec = (row: CredentialRow): FormSpec => ({

@@ -1,9 +1,13 @@
 /** `japroxy credential set ROUTE`: seals the Jira service account's credential for a route. */
 import type { Command } from 'commander'
-import { type CredentialSecret, setCredential } from '../../../store/credentials.ts'
+import {
+  type CredentialSecret,
+  setCredential,
+  verifySealingKey,
+} from '../../../store/credentials.ts'
 import { sodiumReady } from '../../../store/seal.ts'
-import { actor, type GlobalOptions, openForCommand } from '../context.ts'
-import { say, UserError } from '../output.ts'
+import { actor, type GlobalOptions, masterKeyPath, openForCommand } from '../context.ts'
+import { say, UserError, warn } from '../output.ts'
 import { run } from '../run.ts'
 import { readSecret } from '../secret-input.ts'
 
@@ -28,8 +32,11 @@ export function register(credential: Command): void {
             'the secret itself is never an argument: type it at the prompt or pipe it on stdin',
           )
         }
-        const db = openForCommand(command.optsWithGlobals<GlobalOptions>())
+        const globals = command.optsWithGlobals<GlobalOptions>()
+        const db = openForCommand(globals)
         await sodiumReady()
+        // Before the secret is asked for: a replaced public key refuses here, having read nothing.
+        const isVerified = verifySealingKey(db, masterKeyPath(globals))
         const secretText = await readSecret(
           options.token ? 'Personal access token: ' : `Password for ${options.user}: `,
         )
@@ -37,6 +44,12 @@ export function register(credential: Command): void {
           ? { kind: 'bearer', token: secretText }
           : { kind: 'basic', username: options.user!, password: secretText }
         setCredential(db, actor('cli'), route, secret)
+        if (!isVerified) {
+          warn(
+            "warning: the store's public key was not checked against the master key (it is " +
+              'not readable here); run as root to have it checked',
+          )
+        }
         say(
           `sealed the ${secret.kind === 'basic' ? `password of ${options.user}` : 'token'}` +
             ` for route ${route}`,
