@@ -17,15 +17,15 @@ export interface RequestOutcome {
 
 /** The path as logged: a client that put its key in the path does not get it written down. */
 export function loggablePath(path: string): string {
-  if (/jpx_/i.test(path)) return redactText(path)
-  // A key written with escapes (`jpx%5F…`, `j%70x_…`) is refused with 400, but must not be
-  // logged either: the path is judged as decoded, and logged whole only when that shows none.
-  if (path.includes('%') && /jpx_/i.test(decodedForLog(path))) return redactedMarker
-  return path
+  if (!path.includes('%')) return /jpx_/i.test(path) ? redactText(path) : path
+  // With escapes (`jpx%5F…`, `j%70x_…`, `%255F`), a key can hide from the pattern: the path is
+  // judged decoded (twice), and anything key-like there hides all of it. Such a path got 400.
+  return /jpx/i.test(decodedForLog(decodedForLog(path))) ? redactedMarker : path
 }
 
-function decodedForLog(path: string): string {
-  return path.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) =>
+/** `text` with each `%XX` escape decoded (never throws). */
+export function decodedForLog(text: string): string {
+  return text.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) =>
     String.fromCharCode(Number.parseInt(hex, 16)),
   )
 }

@@ -63,7 +63,9 @@ export function checkPathForKey(path: string): void {
  */
 export function checkHeadersForKey(headers: Headers): void {
   for (const [name, value] of headers) {
-    if (name !== 'authorization' && keyShape.test(value)) {
+    const isKeyLike =
+      keyShape.test(value) || (value.includes('%') && keyShape.test(decodedQuery(value)))
+    if (name !== 'authorization' && isKeyLike) {
       throw new ProxyError(
         400,
         'Credentials belong only in the Authorization header.',
