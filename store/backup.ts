@@ -152,25 +152,40 @@ function isTaken(path: string): boolean {
  * written under a temporary name beside `target` and given its name only once checked, so a
  * backup that is killed leaves no partial file under the name asked for.
  */
-export function backupStore(db: Store, target: string): BackupSummary {
+export function backupStore(
+  db: Store,
+  target: string,
+  probe: { onCopied?: (partial: string) => void } = {},
+): BackupSummary {
   assertFileName(target, 'the backup')
   if (isTaken(target)) {
     throw new StoreError(`${target} already exists`, 'backups never overwrite; choose a new name')
   }
+  // SQLite writes by name (through a symlink, too): it writes into a private directory, and the
+  // copy reaches the target's directory through a descriptor opened with O_EXCL.
+  const temp = mkdtempSync(join(tmpdir(), 'japroxy-backup-'))
   const partial = `${target}.partial-${process.pid}-${randomBytes(4).toString('hex')}`
-  closeSync(openPrivateFile(partial))
+  let fd: number | undefined
   try {
-    db.query('VACUUM INTO ?').run(partial)
-    const summary = inspectBackup(partial)
+    const copy = join(temp, 'store.db')
+    db.query('VACUUM INTO ?').run(copy)
+    const summary = inspectBackup(copy)
+    fd = openPrivateFile(partial)
+    copyInto(copy, fd)
+    probe.onCopied?.(partial)
+    assertSameFile(partial, fd)
     moveNoReplace(partial, target)
     syncDirectory(dirname(target))
     return { ...summary, path: target }
   } catch (error) {
-    rmSync(partial, { force: true })
+    if (fd !== undefined) removeQuietly(partial)
     if ((error as { code?: string }).code === 'EEXIST') {
       throw new StoreError(`${target} already exists`, 'backups never overwrite; choose a new name')
     }
-    throw asStoreError(error, target)
+    throw error instanceof StoreError ? error : asStoreError(error, target)
+  } finally {
+    if (fd !== undefined) closeSync(fd)
+    rmSync(temp, { recursive: true, force: true })
   }
 }
 

@@ -5,7 +5,15 @@
  */
 import { Database } from 'bun:sqlite'
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { existsSync, readdirSync, readFileSync, truncateSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs'
 import { join } from 'node:path'
 import { backupStore, replacedName, restoreStore } from '../../store/backup.ts'
 import { cli } from '../support/cli.ts'
@@ -131,6 +139,24 @@ describe('backup', () => {
     expect(result.stderr).toBe('')
     expect(result.code).toBe(0)
     expect(readdirSync(store.dir).filter((f) => f.startsWith('whole.db'))).toEqual(['whole.db'])
+  })
+
+  test('a partial file swapped for a symlink is never written through or named as the backup', () => {
+    // The directory's owner (the service user) swaps the partial file while root backs up.
+    const victim = join(store.dir, 'victim.txt')
+    writeFileSync(victim, 'root only')
+    const target = join(store.dir, 'raced.db')
+    expect(() =>
+      backupStore(store.db, target, {
+        onCopied: (partial) => {
+          rmSync(partial)
+          symlinkSync(victim, partial)
+        },
+      }),
+    ).toThrow(/replaced/)
+    expect(readFileSync(victim, 'utf8')).toBe('root only')
+    expect(existsSync(target)).toBe(false)
+    expect(readdirSync(store.dir).filter((f) => f.startsWith('raced.db'))).toEqual([])
   })
 
   test('an empty file name is refused with what to give', () => {
