@@ -1,7 +1,7 @@
 /**
  * Finding the processes that have a store open (restore refuses while one does), through /proc.
  */
-import { existsSync, readdirSync, readFileSync, readlinkSync, realpathSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 
 /** A process that has a store file open. */
 export interface StoreHolder {
@@ -15,8 +15,14 @@ export interface StoreHolder {
  */
 export function storeHolders(target: string, procDir = '/proc'): StoreHolder[] {
   if (!existsSync(target)) return []
-  const real = realpathSync(target)
-  const files = new Set([real, `${real}-wal`, `${real}-shm`])
+  // By the file itself (device and inode), not its name: a serve started on a hard link or a
+  // symlink to the store holds it just the same.
+  const files = new Set(
+    ['', '-wal', '-shm'].flatMap((suffix) => {
+      const id = fileId(`${target}${suffix}`)
+      return id ? [id] : []
+    }),
+  )
   const holders: StoreHolder[] = []
   for (const entry of readdirSync(procDir)) {
     const pid = Number(entry)
@@ -24,7 +30,7 @@ export function storeHolders(target: string, procDir = '/proc'): StoreHolder[] {
     const isHolding = (() => {
       try {
         const fds = readdirSync(`${procDir}/${entry}/fd`)
-        return fds.some((fd) => files.has(readlinkOrEmpty(`${procDir}/${entry}/fd/${fd}`)))
+        return fds.some((fd) => files.has(fileId(`${procDir}/${entry}/fd/${fd}`) ?? ''))
       } catch {
         return false // gone, or another user's
       }
@@ -39,10 +45,12 @@ export function storeHolders(target: string, procDir = '/proc'): StoreHolder[] {
   return holders
 }
 
-function readlinkOrEmpty(path: string): string {
+/** `dev:ino` of the file `path` leads to, or undefined when there is none. */
+function fileId(path: string): string | undefined {
   try {
-    return readlinkSync(path)
+    const { dev, ino } = statSync(path)
+    return `${dev}:${ino}`
   } catch {
-    return ''
+    return undefined
   }
 }

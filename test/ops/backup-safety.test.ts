@@ -7,6 +7,7 @@ import { Database } from 'bun:sqlite'
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import {
   existsSync,
+  linkSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -16,6 +17,7 @@ import {
 } from 'node:fs'
 import { join } from 'node:path'
 import { backupStore, replacedName, restoreStore } from '../../store/backup.ts'
+import { storeHolders } from '../../store/store-holders.ts'
 import { cli } from '../support/cli.ts'
 import { makeStore, type TestStore } from '../support/temp-store.ts'
 
@@ -157,6 +159,28 @@ describe('backup', () => {
     expect(readFileSync(victim, 'utf8')).toBe('root only')
     expect(existsSync(target)).toBe(false)
     expect(readdirSync(store.dir).filter((f) => f.startsWith('raced.db'))).toEqual([])
+  })
+
+  test('restore sees a process that opened the store through a hard link', async () => {
+    const alias = join(store.dir, 'alias.db')
+    linkSync(store.dbPath, alias)
+    const holder = Bun.spawn(
+      [
+        process.execPath,
+        '-e',
+        `const { Database } = require('bun:sqlite'); globalThis.held = new Database(${JSON.stringify(alias)}); globalThis.held.query('SELECT count(*) FROM sqlite_master').get(); console.log('open'); setTimeout(() => {}, 20000)`,
+      ],
+      { stdout: 'pipe' },
+    )
+    try {
+      const reader = holder.stdout.getReader()
+      await reader.read()
+      expect(storeHolders(store.dbPath).map((h) => h.pid)).toContain(holder.pid)
+    } finally {
+      holder.kill()
+      await holder.exited
+      rmSync(alias)
+    }
   })
 
   test('an empty file name is refused with what to give', () => {
