@@ -28,6 +28,11 @@ function editDistance(a: string, b: string): number {
   return previous[b.length]!
 }
 
+/** A section's value, or an empty list when the file leaves it out; `null` is refused as one. */
+function listOrAbsent(value: Json | undefined): Json {
+  return value === undefined ? [] : value
+}
+
 /** The known name `name` most likely misspells, if one is close enough. */
 function likelyName(name: string, known: readonly string[]): string | undefined {
   const lower = name.toLowerCase()
@@ -259,9 +264,11 @@ export function parseExport(text: string): ParsedExport {
   const doc: ExportDocument = {
     japroxy: 'settings',
     format: exportFormat,
-    routes: r.list(top.routes ?? [], 'routes').map((v, i) => readRoute(r, v, i)),
-    allowList: r.list(top.allowList ?? [], 'allowList').map((v, i) => readAllowEntry(r, v, i)),
-    trustedProxies: r.list(top.trustedProxies ?? [], 'trustedProxies').map((v, i) => {
+    routes: r.list(listOrAbsent(top.routes), 'routes').map((v, i) => readRoute(r, v, i)),
+    allowList: r
+      .list(listOrAbsent(top.allowList), 'allowList')
+      .map((v, i) => readAllowEntry(r, v, i)),
+    trustedProxies: r.list(listOrAbsent(top.trustedProxies), 'trustedProxies').map((v, i) => {
       const t = r.record(v, `trustedProxies[${i}]`)
       r.known(t, ['cidr', 'note'], `trustedProxies[${i}]`)
       return {
@@ -269,7 +276,7 @@ export function parseExport(text: string): ParsedExport {
         note: r.text(t.note ?? '', `trustedProxies[${i}].note`),
       }
     }),
-    keys: r.list(top.keys ?? [], 'keys').map((v, i) => readKey(r, v, i)),
+    keys: r.list(listOrAbsent(top.keys), 'keys').map((v, i) => readKey(r, v, i)),
     settings: readSettingsBlock(r, top.settings),
   }
   if (top.publicKey !== undefined) doc.publicKey = r.text(top.publicKey, 'publicKey')

@@ -56,6 +56,15 @@ describe('--prune', () => {
         'dry run: 1 changes checked, nothing written\n',
     )
   })
+
+  test('a section given as null is refused, not taken as an empty list to prune', () => {
+    for (const section of ['routes', 'allowList', 'trustedProxies', 'keys']) {
+      const doc = { japroxy: 'settings', format: 1, [section]: null }
+      const result = run(['import', '--prune', '--dry-run', file(doc)])
+      expect(result.code).toBe(1)
+      expect(result.stderr).toContain(`${section}: must be a list`)
+    }
+  })
 })
 
 describe('unknown and malformed fields', () => {
