@@ -75,7 +75,8 @@ describe('export', () => {
   // Security review: a second export to an existing 0644 file kept 0644 with secrets in it.
   test('with --include-secrets over an existing 0644 file leaves a 0600 file', () => {
     const secretFile = join(stack.dir, 'was-0644.json')
-    writeFileSync(secretFile, 'old', { mode: 0o644 })
+    expect(run(['export', '--out', secretFile]).code).toBe(0)
+    expect(statSync(secretFile).mode & 0o777).toBe(0o644)
     expect(run(['export', '--include-secrets', '--out', secretFile]).code).toBe(0)
     expect(statSync(secretFile).mode & 0o777).toBe(0o600)
     expect(JSON.parse(readFileSync(secretFile, 'utf8')).keys[0].hash).toMatch(/^[0-9a-f]{64}$/)
@@ -83,15 +84,27 @@ describe('export', () => {
   })
 
   // Security review: a symlink at --out was followed, writing the secrets to where it points.
-  test('--out naming a symlink replaces the link and never writes through it', () => {
+  test('--out naming a symlink is refused and never written through', () => {
     const pointedAt = join(stack.dir, 'pointed-at.txt')
     writeFileSync(pointedAt, 'untouched', { mode: 0o644 })
     const link = join(stack.dir, 'export-link.json')
     symlinkSync(pointedAt, link)
-    expect(run(['export', '--include-secrets', '--out', link]).code).toBe(0)
+    const result = run(['export', '--include-secrets', '--out', link])
+    expect(result.code).toBe(1)
+    expect(result.stderr).toContain('is not a regular file')
     expect(readFileSync(pointedAt, 'utf8')).toBe('untouched')
-    expect(lstatSync(link).isFile()).toBe(true)
-    expect(lstatSync(link).mode & 0o777).toBe(0o600)
+    expect(lstatSync(link).isSymbolicLink()).toBe(true)
+  })
+
+  // Review: --out naming the master key replaced it with JSON, losing every credential.
+  test('--out naming a file that is not an earlier export (the master key, the store) is refused', () => {
+    for (const path of [stack.keyPath, stack.dbPath]) {
+      const before = readFileSync(path)
+      const result = run(['export', '--out', path])
+      expect(result.code).toBe(1)
+      expect(result.stderr).toContain('exists and is not a japroxy export')
+      expect(readFileSync(path).equals(before)).toBe(true)
+    }
   })
 })
 

@@ -1,6 +1,15 @@
 /** `japroxy export`: the settings as a reviewable JSON file for change control. */
 import { randomBytes } from 'node:crypto'
-import { closeSync, fsyncSync, openSync, renameSync, unlinkSync, writeSync } from 'node:fs'
+import {
+  closeSync,
+  fsyncSync,
+  lstatSync,
+  openSync,
+  readSync,
+  renameSync,
+  unlinkSync,
+  writeSync,
+} from 'node:fs'
 import { basename, dirname, join } from 'node:path'
 import type { Command } from 'commander'
 import { buildExport, renderExport } from '../../../store/export.ts'
@@ -38,6 +47,35 @@ function writeExport(path: string, text: string, isSecret: boolean): void {
   }
 }
 
+/**
+ * Refuses an `--out` that names something other than an earlier export: the store, the master
+ * key or any other file would be replaced whole (a master key lost means every credential lost).
+ */
+function assertReplaceable(path: string): void {
+  let head = ''
+  try {
+    if (!lstatSync(path).isFile()) {
+      throw new UserError(`${path} is not a regular file`, 'choose another --out')
+    }
+    const fd = openSync(path, 'r')
+    try {
+      const buffer = Buffer.alloc(64)
+      head = buffer.subarray(0, readSync(fd, buffer, 0, 64, 0)).toString('utf8')
+    } finally {
+      closeSync(fd)
+    }
+  } catch (error) {
+    if ((error as { code?: string }).code === 'ENOENT') return
+    throw error
+  }
+  if (!/^\{\s*"japroxy"\s*:\s*"settings"/.test(head)) {
+    throw new UserError(
+      `${path} exists and is not a japroxy export; it would be replaced whole`,
+      'choose another --out, or remove the file first if it really is to go',
+    )
+  }
+}
+
 /** Registers `export`. */
 export function register(program: Command): void {
   program
@@ -50,6 +88,7 @@ export function register(program: Command): void {
     )
     .action(
       run((options: ExportOptions, command: Command) => {
+        if (options.out) assertReplaceable(options.out)
         const db = openForCommand(command.optsWithGlobals<GlobalOptions>())
         const isSecret = Boolean(options.includeSecrets)
         const text = renderExport(buildExport(db, { isWithSecrets: isSecret }))
