@@ -1,7 +1,9 @@
 /** Allow-list entries: CIDR blocks, global or for one route, each with a note. */
+
 import { parseCidr } from './cidr.ts'
 import { applyChange, type Store, StoreError, ValidationError } from './db.ts'
 import { getRoute } from './routes.ts'
+import { unsafeCharacter } from './unsafe-text.ts'
 
 /** One allow-list entry; `route` undefined means global. */
 export interface AllowEntry {
@@ -26,8 +28,7 @@ export const noteRule = 'one line, at most 200 characters, no control characters
 
 /** Whether a note breaks `noteRule`: too long, or holding a control character (ESC, BEL, DEL). */
 export function isBadNote(note: string): boolean {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
-  return note.length > 200 || /[\x00-\x1f\x7f-\x9f]/.test(note)
+  return note.length > 200 || unsafeCharacter.test(note)
 }
 
 /** Checks and normalises a CIDR; returns the canonical text or the problems. */

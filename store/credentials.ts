@@ -15,6 +15,7 @@ import {
   toBase64,
   unseal,
 } from './seal.ts'
+import { unsafeCharacter } from './unsafe-text.ts'
 
 /** A credential in clear, only ever held in memory. */
 export type CredentialSecret =
@@ -34,7 +35,12 @@ export interface CredentialInfo {
 /** What is wrong with a Jira user name, or undefined. */
 export function usernameProblem(username: string): string | undefined {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
-  if (!username || username.length > 255 || /[:\x00-\x1f\x7f-\x9f]/.test(username)) {
+  if (
+    !username ||
+    username.length > 255 ||
+    username.includes(':') ||
+    unsafeCharacter.test(username)
+  ) {
     return 'give the Jira user name (no colon, line break or control character; at most 255 characters)'
   }
   return undefined

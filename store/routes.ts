@@ -4,6 +4,7 @@ import { defaultAnonymousPaths, defaultHeaderTimeoutMs, defaultProfile } from '.
 import { type EndpointPolicy, parseRule } from '../src/proxy/endpoint-policy.ts'
 import { parseIp } from './cidr.ts'
 import { applyChange, type Store, StoreError, ValidationError } from './db.ts'
+import { firstUnsafeCharacter } from './unsafe-text.ts'
 
 /** What is wrong with a CA file: missing, unreadable, or holding no PEM certificate. */
 function caFileProblem(path: string): string | undefined {
@@ -70,12 +71,8 @@ const namePattern = /^[a-z0-9][a-z0-9-]{0,62}$/
 const pinPattern = /^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$|^[0-9A-Fa-f]{64}$/
 const basePathPattern = /^(\/[A-Za-z0-9._~-]+)+$/
 
-/** The first control character in `text`, as a JSON-style escape, or undefined. */
-function controlCharacter(text: string | undefined): string | undefined {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
-  const found = text === undefined ? null : /[\x00-\x1f\x7f-\x9f]/.exec(text)
-  return found ? `\\u${found[0].charCodeAt(0).toString(16).padStart(4, '0')}` : undefined
-}
+/** The first control or invisible character in `text`, as a JSON-style escape, or undefined. */
+const controlCharacter = firstUnsafeCharacter
 
 /** Problems with free-text route fields that hold a control character (ESC, BEL, DEL...). */
 function controlProblems(at: string, fields: RouteFields): string[] {

@@ -4,9 +4,11 @@ import { StoreError, ValidationError } from '../../store/db.ts'
 import { redactText } from '../log/redact.ts'
 import { namedAsOption } from './option-names.ts'
 
-// C0 controls but tab and line feed, DEL and C1 controls: what a terminal may act on.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
-const controlCharacters = /[\x00-\x08\x0b-\x1f\x7f-\x9f]/g
+// C0 controls but tab and line feed, DEL and C1 controls (what a terminal may act on), and the
+// invisible characters that reorder or split a line (bidi overrides, separators).
+const controlCharacters =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
+  /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g
 
 /**
  * `text` with every control character a terminal could act on (ESC, BEL, CR, DEL, CSI...)

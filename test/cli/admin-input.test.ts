@@ -81,6 +81,16 @@ describe('route options that contradict each other', () => {
 })
 
 describe('control characters', () => {
+  // Review: a right-to-left override made `office ‮0/0.0.0.0 wolla` read as `allow 0.0.0.0/0`.
+  test('invisible characters that reorder a line are refused in notes and user names', () => {
+    expect(
+      refused(['allow', 'add', '192.0.2.3', '--note', 'office \u202e0/0.0.0.0 wolla']),
+    ).toContain('--note: one line, at most 200 characters, no control characters')
+    expect(refused(['credential', 'set', 'prod', '--user', 'svc\u2028x'], 'pw\n')).toContain(
+      '--user: give the Jira user name',
+    )
+  })
+
   test('are refused in allow-list, trusted-proxy and import notes', () => {
     expect(refused(['allow', 'add', '192.0.2.1', '--note', 'a\x1b[2Jb'])).toContain(
       '  --note: one line, at most 200 characters, no control characters\n',
