@@ -1,5 +1,5 @@
 /** The command line: one commander command per file under commands/. */
-import { Command } from 'commander'
+import { Command, InvalidArgumentError } from 'commander'
 import { version } from '../version.ts'
 import * as allowAdd from './commands/allow-add.ts'
 import * as allowList from './commands/allow-list.ts'
@@ -31,6 +31,7 @@ import * as setting from './commands/setting.ts'
 import * as systemd from './commands/systemd.ts'
 import * as trusted from './commands/trusted.ts'
 import * as tui from './commands/tui.ts'
+import { collect } from './parse.ts'
 
 /** Builds the whole command tree. */
 export function buildProgram(): Command {
@@ -66,7 +67,27 @@ export function buildProgram(): Command {
   for (const command of [check, systemd, backup, restore, exportCommand, importCommand])
     command.register(program)
   addStoreOptions(program)
+  refuseRepeats(program)
   return program
+}
+
+/**
+ * A single-value option given twice (`--upstream A --upstream B`) is refused rather than the
+ * last one silently winning; the repeatable ones (`--rule`, `--route`...) collect as before.
+ */
+function refuseRepeats(command: Command): void {
+  for (const option of command.options) {
+    if (!option.required && !option.optional) continue
+    if (option.variadic || option.parseArg === collect) continue
+    const parse = option.parseArg
+    let isGiven = false
+    option.argParser((value: string, previous: unknown) => {
+      if (isGiven) throw new InvalidArgumentError(`${option.long} was given twice; give it once`)
+      isGiven = true
+      return parse ? parse(value, previous) : value
+    })
+  }
+  for (const child of command.commands) refuseRepeats(child)
 }
 
 /** Lets `--db` and `--master-key` stand anywhere on the line, after the command too. */

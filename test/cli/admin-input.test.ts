@@ -82,6 +82,16 @@ describe('route options that contradict each other', () => {
 
 describe('control characters', () => {
   // Review: a right-to-left override made `office ‮0/0.0.0.0 wolla` read as `allow 0.0.0.0/0`.
+  test('a single-value option given twice is refused; repeatable ones still collect', () => {
+    const twice = ['route', 'add', 'y', '--base-path', '/y1', '--base-path', '/y2']
+    expect(refused([...twice, '--upstream', 'http://127.0.0.1:1'])).toContain(
+      '--base-path was given twice; give it once',
+    )
+    expect(
+      refused(['key', 'create', 'k2', '--route', 'prod', '--expires', '30d', '--expires', '60d']),
+    ).toContain('--expires was given twice')
+  })
+
   test('invisible characters that reorder a line are refused in notes and user names', () => {
     expect(
       refused(['allow', 'add', '192.0.2.3', '--note', 'office \u202e0/0.0.0.0 wolla']),
