@@ -24,7 +24,7 @@ export function isVeryBroad(cidr: string): boolean {
 }
 
 /** The rule a note (allow-list or trusted proxy) must keep, as a problem's text. */
-export const noteRule = 'one line, at most 200 characters, no control characters'
+export const noteRule = 'one line, at most 200 characters, no control or invisible characters'
 
 /** Whether a note breaks `noteRule`: too long, or holding a control character (ESC, BEL, DEL). */
 export function isBadNote(note: string): boolean {

@@ -34,14 +34,13 @@ export interface CredentialInfo {
 
 /** What is wrong with a Jira user name, or undefined. */
 export function usernameProblem(username: string): string | undefined {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
   if (
     !username ||
     username.length > 255 ||
     username.includes(':') ||
     unsafeCharacter.test(username)
   ) {
-    return 'give the Jira user name (no colon, line break or control character; at most 255 characters)'
+    return 'give the Jira user name (no colon, line break, control or invisible character; at most 255 characters)'
   }
   return undefined
 }

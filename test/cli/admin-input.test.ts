@@ -95,7 +95,7 @@ describe('control characters', () => {
   test('invisible characters that reorder a line are refused in notes and user names', () => {
     expect(
       refused(['allow', 'add', '192.0.2.3', '--note', 'office \u202e0/0.0.0.0 wolla']),
-    ).toContain('--note: one line, at most 200 characters, no control characters')
+    ).toContain('--note: one line, at most 200 characters, no control or invisible characters')
     expect(refused(['credential', 'set', 'prod', '--user', 'svc\u2028x'], 'pw\n')).toContain(
       '--user: give the Jira user name',
     )
@@ -103,25 +103,25 @@ describe('control characters', () => {
 
   test('are refused in allow-list, trusted-proxy and import notes', () => {
     expect(refused(['allow', 'add', '192.0.2.1', '--note', 'a\x1b[2Jb'])).toContain(
-      '  --note: one line, at most 200 characters, no control characters\n',
+      '  --note: one line, at most 200 characters, no control or invisible characters\n',
     )
     expect(refused(['trusted', 'add', '10.0.0.9', '--note', 'bell\x07'])).toContain(
-      '  --note: one line, at most 200 characters, no control characters\n',
+      '  --note: one line, at most 200 characters, no control or invisible characters\n',
     )
     expect(refused(['trusted', 'add', '10.0.0.9', '--note', 'x'.repeat(201)])).toContain(
-      '  --note: one line, at most 200 characters, no control characters\n',
+      '  --note: one line, at most 200 characters, no control or invisible characters\n',
     )
     const doc = JSON.parse(run(['export']).stdout)
     doc.allowList.push({ cidr: '192.0.2.9', route: null, note: 'del\x7f' })
     doc.trustedProxies.push({ cidr: '10.0.0.8', note: 'esc\x1b]0;x\x07' })
     const stderr = refused(['import', '-'], JSON.stringify(doc))
-    expect(stderr).toContain('no control characters')
+    expect(stderr).toContain('no control or invisible characters')
     for (const c of ['\x1b', '\x07', '\x7f']) expect(stderr).not.toContain(c)
   })
 
   test('are refused in a credential user name', () => {
     expect(refused(['credential', 'set', 'prod', '--user', 'svc\x1b[31m'], 'secret')).toContain(
-      '  --user: give the Jira user name (no colon, line break or control character; at most 255 characters)\n',
+      '  --user: give the Jira user name (no colon, line break, control or invisible character; at most 255 characters)\n',
     )
   })
 

@@ -61,6 +61,9 @@ test('a CAPTCHA demand trips the breaker too, and `route resume` clears it', asy
   const response = await call(s)
   expect(response.status).toBe(503)
   expect(listBreakers(s.db)[0]!.reason).toBe('403 CAPTCHA_CHALLENGE')
+  expect(cli(['credential', 'list', '--db', s.dbPath]).stdout).toMatch(
+    /prod\s+basic\s+REJECTED by Jira \(403 CAPTCHA_CHALLENGE\): not sent/,
+  )
   s.jira.resetFailedLogins(serviceUser)
   const resumed = cli(['route', 'resume', 'prod', '--db', s.dbPath])
   expect(resumed.stdout).toBe('route prod resumed: the credential is sent again\n')

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import {
   existsSync,
   linkSync,
+  mkdirSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -114,9 +115,16 @@ describe('backup', () => {
     const dir = join(store.dir, 'killed')
     cli(['init', '--db', join(dir, 'unused.db')])
     const target = join(dir, 'backup.db')
+    const privateTemp = join(store.dir, 'tmp')
+    mkdirSync(privateTemp, { recursive: true })
     const child = Bun.spawn(
       [process.execPath, join(import.meta.dir, '../../src/main.ts'), 'backup', target],
-      { env: { ...process.env, JAPROXY_DB: store.dbPath }, stdout: 'ignore', stderr: 'ignore' },
+      {
+        // Its private copy, left behind by the kill, stays inside this test's directory.
+        env: { ...process.env, JAPROXY_DB: store.dbPath, TMPDIR: privateTemp },
+        stdout: 'ignore',
+        stderr: 'ignore',
+      },
     )
     // Kill it as soon as it has created any file of its own in the directory.
     for (let i = 0; i < 5000; i++) {

@@ -4,7 +4,7 @@
  * key file others may read is warned about at start.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { chmodSync, copyFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, copyFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { makePki, type TestPki } from '../support/certs.ts'
 import { cli } from '../support/cli.ts'
@@ -18,7 +18,10 @@ beforeAll(async () => {
   store = await prepareStore()
   pki = await makePki()
 })
-afterAll(() => store.cleanUp())
+afterAll(async () => {
+  await store.cleanUp()
+  rmSync(pki.dir, { recursive: true, force: true })
+})
 
 function serve(cert: string, key: string) {
   return cli([
