@@ -20,11 +20,11 @@ export function loggablePath(path: string): string {
   if (!path.includes('%')) return /jpx_/i.test(path) ? redactText(path) : path
   // With escapes (`jpx%5F…`, `j%70x_…`, `%255F`), a key can hide from the pattern: the path is
   // judged decoded (twice), and anything key-like there hides all of it. Such a path got 400.
-  return /jpx/i.test(decodedForLog(decodedForLog(path))) ? redactedMarker : path
+  return /jpx/i.test(decodeEscapes(decodeEscapes(path))) ? redactedMarker : path
 }
 
-/** `text` with each `%XX` escape decoded (never throws). */
-export function decodedForLog(text: string): string {
+/** `text` with each `%XX` escape decoded byte by byte (never throws, unlike decodeURIComponent). */
+export function decodeEscapes(text: string): string {
   return text.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) =>
     String.fromCharCode(Number.parseInt(hex, 16)),
   )

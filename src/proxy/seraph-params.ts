@@ -6,6 +6,7 @@
  * query strings and paths holding something shaped like a japroxy key (it would be forwarded and
  * logged by Jira).
  */
+import { decodeEscapes } from '../log/request-line.ts'
 import { ProxyError } from './errors.ts'
 
 const seraphParam = /(?:^|[?&;])\s*os_(?:username|password|authType|destination|cookie)\s*=/i
@@ -19,29 +20,26 @@ function decodedQuery(query: string): string {
     return decodeURIComponent(query.replaceAll('+', ' '))
   } catch {
     // Tomcat would refuse or skip a bad escape; judge what each escape could decode to.
-    return query.replace(/%([0-9A-Fa-f]{2})/g, (_, hex: string) =>
-      String.fromCharCode(Number.parseInt(hex, 16)),
-    )
+    return decodeEscapes(query)
   }
-}
-
-/** Whether a query string (with its `?`) names a Seraph login parameter or holds a key. */
-export function queryCarriesCredentials(query: string): boolean {
-  const decoded = decodedQuery(query)
-  return [query, decoded].some((text) => seraphParam.test(text) || keyShape.test(text))
 }
 
 // Jersey's method-override filter reads `_method` (its name decoded, so `_%6dethod` too); the
 // policy judged the real method.
 const methodOverride = /(?:^|[?&;])\s*_method\s*=/i
 
-/** Refuses a query string that carries credentials or a method override (400). */
+/**
+ * Refuses a query string that carries credentials (a Seraph login parameter or something
+ * shaped like a key, as sent or decoded) or a method override (400). Decodes it once.
+ */
 export function checkQuery(query: string): void {
   if (query === '') return
-  if (methodOverride.test(decodedQuery(query))) {
+  const decoded = decodedQuery(query)
+  if (methodOverride.test(decoded)) {
     throw new ProxyError(400, 'Method overrides are not accepted.', 'method_override')
   }
-  if (queryCarriesCredentials(query)) {
+  const carries = (text: string) => seraphParam.test(text) || keyShape.test(text)
+  if (carries(query) || (decoded !== query && carries(decoded))) {
     throw new ProxyError(
       400,
       'Credentials do not belong in the query string.',
@@ -63,9 +61,8 @@ export function checkPathForKey(path: string): void {
  */
 export function checkHeadersForKey(headers: Headers): void {
   for (const [name, value] of headers) {
-    const isKeyLike =
-      keyShape.test(value) || (value.includes('%') && keyShape.test(decodedQuery(value)))
-    if (name !== 'authorization' && isKeyLike) {
+    if (name === 'authorization') continue
+    if (keyShape.test(value) || (value.includes('%') && keyShape.test(decodeEscapes(value)))) {
       throw new ProxyError(
         400,
         'Credentials belong only in the Authorization header.',
