@@ -31,9 +31,10 @@ const optionNames: Record<string, string> = {
   'credential.token': 'the token',
 }
 
-// `section.field` or `routes.NAME.field`, an optional `[i]`, then the colon.
-const fieldPath =
-  /^(routes)\.[^.:]+\.([A-Za-z]+(?:\.[A-Za-z]+)?)(?:\[\d+\])?:|^(keys|allowList|trustedProxies|credential)\.([A-Za-z]+)(?:\[\d+\])?:/
+// `routes.NAME.field` or `section.field`, an optional `[i]`, then the colon.
+const routeField = /^(routes)\.[^.:]+\.([A-Za-z]+(?:\.[A-Za-z]+)?)(?:\[\d+\])?:/
+const sectionField = /^(keys|allowList|trustedProxies|credential)\.([A-Za-z]+)(?:\[\d+\])?:/
+const fieldPath = new RegExp(`${routeField.source}|${sectionField.source}`)
 
 /** `problem` with its leading field path replaced by the name `names` gives it, if any. */
 export function renameField(problem: string, names: Readonly<Record<string, string>>): string {

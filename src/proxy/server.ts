@@ -86,6 +86,8 @@ export function startProxy(options: ServeOptions): RunningProxy {
   // once listening (see `warm up` below): start-up does not wait for 100,000 keys.
   let current = isFileStore(db) ? buildStartupSnapshot(db, masterKey) : buildSnapshot(db, masterKey)
   const started = current
+  // Bun takes the idle limit when it starts listening; it stays that until serve restarts.
+  const idleSeconds = started.settings['limits.idleSeconds']!
   const lockout = new Lockout(lockoutSettings(current))
   const rateLimiter = new RateLimiter()
   let inFlight = 0
@@ -175,7 +177,7 @@ export function startProxy(options: ServeOptions): RunningProxy {
       // A client gets this long between bytes, except while japroxy waits for Jira's answer to a
       // request whose key passed: `keepAlive` lifts the limit then (Jira searches can take
       // minutes; the route's header timeout bounds that wait).
-      idleTimeout: current.settings['limits.idleSeconds']!,
+      idleTimeout: idleSeconds,
       maxRequestBodySize: current.settings['limits.maxBodyBytes']!,
       async fetch(req, srv) {
         const remoteAddr = srv.requestIP(req)?.address ?? ''
@@ -187,7 +189,7 @@ export function startProxy(options: ServeOptions): RunningProxy {
           inFlight--
           // Jira has answered (or failed): the idle limit `keepAlive` lifted applies again, to the
           // response as it streams and to the kept-alive connection after it.
-          srv.timeout(req, current.settings['limits.idleSeconds']!)
+          srv.timeout(req, idleSeconds)
         }
       },
       error(error) {

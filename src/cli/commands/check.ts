@@ -97,7 +97,8 @@ async function throughFor(options: CheckOptions): Promise<CheckInput['through']>
   const target = new URL(options.through)
   if (target.protocol === 'http:' && !isLoopbackHost(target.hostname.replace(/^\[|\]$/g, ''))) {
     throw new UserError(
-      `--through ${target.origin} is plain http to another host: the key would cross the network in clear`,
+      `--through ${target.origin} is plain http to another host: ` +
+        'the key would cross the network in clear',
       'use the https URL serve listens on (or a loopback address on this host)',
     )
   }

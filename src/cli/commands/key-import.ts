@@ -28,8 +28,8 @@ export function register(key: Command): void {
         const db = openForCommand(command.optsWithGlobals<GlobalOptions>())
         const imported = importApiKeys(db, actor('cli'), entries, options.route ?? [])
         say(
-          `imported ${imported.length} ${imported.length === 1 ? 'key' : 'keys'} for ${(options.route ?? []).join(', ')};` +
-            ' only their hashes are stored',
+          `imported ${imported.length} ${imported.length === 1 ? 'key' : 'keys'} for ` +
+            `${(options.route ?? []).join(', ')}; only their hashes are stored`,
         )
       }),
     )

@@ -33,7 +33,8 @@ export function register(setting: Command): void {
     .command('set')
     .arguments('<name> <value>')
     .description(
-      'change a setting (a running serve applies it within a second, the two marked so at its next start)',
+      'change a setting (a running serve applies it within a second, the two marked so ' +
+        'at its next start)',
     )
     .action(
       run((name: string, value: string, _options: object, command: Command) => {
@@ -46,7 +47,8 @@ export function register(setting: Command): void {
         const isRestartNeeded = settingDefinitions.find((d) => d.name === name)?.isRestartNeeded
         say(
           isRestartNeeded
-            ? `${name} = ${value} (a running serve applies it when it restarts: systemctl restart japroxy)`
+            ? `${name} = ${value} (a running serve applies it when it restarts: ` +
+                'systemctl restart japroxy)'
             : `${name} = ${value}`,
         )
       }),
