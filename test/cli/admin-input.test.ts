@@ -8,18 +8,11 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { cli } from '../support/cli.ts'
+import { cli, storeCli } from '../support/cli.ts'
 
 let dir: string
 let db: string
-const run = (args: string[], stdin?: string) => cli([...args, '--db', db], { stdin })
-
-function auditCount(): number {
-  const handle = new Database(db, { readonly: true })
-  const n = (handle.query('SELECT count(*) AS n FROM audit').get() as { n: number }).n
-  handle.close()
-  return n
-}
+const { run, auditCount } = storeCli(() => db)
 
 /** Runs a command that must be refused: exit 1, nothing on stdout, no audit record. */
 function refused(args: string[], stdin?: string): string {

@@ -7,17 +7,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { storeModeWarning } from '../../src/cli/commands/serve.ts'
 import { encodePublicKey, generateMasterKey, sodiumReady } from '../../store/seal.ts'
-import { cli } from '../support/cli.ts'
+import { cli, storeCli } from '../support/cli.ts'
 
 let dir: string
 let db: string
-const run = (args: string[], stdin?: string) => cli([...args, '--db', db], { stdin })
-function auditCount(): number {
-  const handle = new Database(db, { readonly: true })
-  const n = (handle.query('SELECT count(*) AS n FROM audit').get() as { n: number }).n
-  handle.close()
-  return n
-}
+const { run, auditCount } = storeCli(() => db)
 
 /** Reads `stream` until `needle` shows up or `ms` pass; returns what it read. */
 async function readUntil(stream: ReadableStream<Uint8Array>, needle: string, ms: number) {

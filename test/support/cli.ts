@@ -1,4 +1,5 @@
 /** Runs the japroxy command line from source, as a user would, and captures what it printed. */
+import { Database } from 'bun:sqlite'
 import { join } from 'node:path'
 
 /** What a command printed and its exit code. */
@@ -27,5 +28,27 @@ export function cli(
     stdout: result.stdout.toString(),
     stderr: result.stderr.toString(),
     code: result.exitCode ?? -1,
+  }
+}
+
+/** `cli` bound to one store file, and how many audit records that store holds. */
+export interface StoreCli {
+  run(args: string[], stdin?: string): CliResult
+  /** A refused command must leave this as it was. */
+  auditCount(): number
+}
+
+/** Runs commands on the store at `dbPath()` (read when called: tests create it in a hook). */
+export function storeCli(dbPath: () => string): StoreCli {
+  return {
+    run: (args, stdin) => cli([...args, '--db', dbPath()], { stdin }),
+    auditCount() {
+      const handle = new Database(dbPath(), { readonly: true })
+      try {
+        return (handle.query('SELECT count(*) AS n FROM audit').get() as { n: number }).n
+      } finally {
+        handle.close()
+      }
+    },
   }
 }
