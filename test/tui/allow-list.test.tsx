@@ -29,6 +29,16 @@ async function openAdd(): Promise<void> {
   await ui.waitFor((f) => f.includes('Add an allow-list entry'))
 }
 
+/** Opens the add form and submits `cidr` for the global list with no note. */
+async function submitGlobal(cidr: string): Promise<void> {
+  await openAdd()
+  ui.type(`${cidr}\r`)
+  await ui.waitFor((f) => f.includes('For: global'))
+  ui.type('\r')
+  await ui.waitFor((f) => f.includes('Note:'))
+  ui.type('\r')
+}
+
 describe('Allow-list screen', () => {
   test('lists global entries first, then each route, with notes', async () => {
     addAllowEntry(store.db, 'test', { cidr: '203.0.113.0/24', route: 'prod', note: 'Jira Align' })
@@ -141,12 +151,7 @@ describe('Allow-list screen', () => {
     addAllowEntry(store.db, 'test', { cidr: '10.0.0.0/8' })
     ui = renderConsole(store.db, 'allow')
     await ui.waitFor((f) => f.includes('10.0.0.0/8'))
-    await openAdd()
-    ui.type('10.0.0.0/8\r')
-    await ui.waitFor((f) => f.includes('For: global'))
-    ui.type('\r')
-    await ui.waitFor((f) => f.includes('Note:'))
-    ui.type('\r')
+    await submitGlobal('10.0.0.0/8')
     const frame = await ui.waitFor((f) => f.includes('nothing was written'))
     expect(frame).toContain('the input has problems:')
     expect(frame).toContain('→ fix the problems above; nothing was written')
@@ -161,12 +166,7 @@ describe('Allow-list screen', () => {
     await openAdd()
     ui.press('ESC')
     await ui.waitFor((f) => f.includes('cancelled; nothing was written'))
-    await openAdd()
-    ui.type('10.0.0.0/8\r')
-    await ui.waitFor((f) => f.includes('For: global'))
-    ui.type('\r')
-    await ui.waitFor((f) => f.includes('Note:'))
-    ui.type('\r')
+    await submitGlobal('10.0.0.0/8')
     const frame = await ui.waitFor((f) => f.includes('already on the global list'))
     expect(frame).not.toContain('cancelled')
   })
