@@ -117,6 +117,8 @@ export interface Console {
   /** Waits (bounded) until `predicate` holds for the last frame; returns that frame. */
   waitFor: (predicate: (frame: string) => boolean, timeoutMs?: number) => Promise<string>
   resize: (columns: number, rows: number) => void
+  /** Resizes, waits for a frame drawn at the new width, and returns its lines. */
+  linesAt: (columns: number, rows: number) => Promise<string[]>
   unmount: () => void
 }
 
@@ -132,6 +134,14 @@ export function renderConsole(db: Store, initialScreen?: ScreenId): Console {
   resize(80, 24)
   instance.rerender(tree)
   const frame = () => plain(instance.lastFrame() ?? '')
+  const waitFor = async (predicate: (frame: string) => boolean, timeoutMs = 3000) => {
+    const deadline = Date.now() + timeoutMs
+    while (Date.now() < deadline) {
+      if (predicate(frame())) return frame()
+      await Bun.sleep(10)
+    }
+    throw new Error(`timed out waiting for the frame; the last one was:\n${frame()}`)
+  }
   return {
     frame,
     rawFrame: () => instance.lastFrame() ?? '',
@@ -140,13 +150,10 @@ export function renderConsole(db: Store, initialScreen?: ScreenId): Console {
       for (const name of names) instance.stdin.write(keys[name])
     },
     type: (text) => instance.stdin.write(text),
-    waitFor: async (predicate, timeoutMs = 3000) => {
-      const deadline = Date.now() + timeoutMs
-      while (Date.now() < deadline) {
-        if (predicate(frame())) return frame()
-        await Bun.sleep(10)
-      }
-      throw new Error(`timed out waiting for the frame; the last one was:\n${frame()}`)
+    waitFor,
+    linesAt: async (columns, rows) => {
+      resize(columns, rows)
+      return (await waitFor((f) => f.split('\n')[0]!.length <= columns)).split('\n')
     },
     resize,
     unmount: () => instance.unmount(),

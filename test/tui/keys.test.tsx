@@ -80,9 +80,7 @@ describe('Keys screen', () => {
       [61, 16],
       [60, 16],
     ] as const) {
-      ui.resize(columns, rows)
-      const frame = await ui.waitFor((f) => f.split('\n')[0]!.length <= columns)
-      const lines = frame.split('\n')
+      const lines = await ui.linesAt(columns, rows)
       expect(lines).toHaveLength(rows)
       expect(lines[1]).toMatch(/^keyId +name +routes .* status$/)
       expect(lines[2]).toMatch(/ k0 .* active$/)

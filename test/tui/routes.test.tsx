@@ -235,9 +235,7 @@ describe('Routes screen', () => {
       [80, 24],
       [60, 16],
     ] as const) {
-      ui.resize(columns, rows)
-      const frame = await ui.waitFor((f) => f.split('\n')[0]!.length <= columns)
-      const lines = frame.split('\n')
+      const lines = await ui.linesAt(columns, rows)
       expect(lines).toHaveLength(rows)
       const top = lines.findIndex((l) => l.startsWith('╭'))
       const bottom = lines.findLastIndex((l) => l.startsWith('╰'))
@@ -246,7 +244,7 @@ describe('Routes screen', () => {
       for (const line of lines.slice(top + 1, bottom)) {
         expect(line).toMatch(new RegExp(`^│.{${columns - 2}}│$`))
       }
-      expect(frame).toContain('→ fix the problems above; nothing was written')
+      expect(lines.join('\n')).toContain('→ fix the problems above; nothing was written')
     }
     ui.resize(80, 24)
     const frame = await ui.waitFor((f) => f.split('\n').length === 24)
