@@ -183,7 +183,7 @@ export function isCredentialStale(db: Store, route: Route): boolean {
 
 /** Every credential unsealed: the `Authorization` value to inject, by route id, and the routes
  * whose credential was sealed for another upstream (or CA, pin, plain-http allowance). */
-export function unsealCredentialsChecked(
+export function unsealCredentials(
   db: Store,
   key: MasterKey,
 ): { headers: Map<number, string>; stale: Set<number> } {
@@ -205,11 +205,6 @@ export function unsealCredentialsChecked(
     } else stale.add(row.route_id)
   }
   return { headers, stale }
-}
-
-/** The `Authorization` value to inject, by route id, for every credential still bound. */
-export function unsealCredentials(db: Store, key: MasterKey): Map<number, string> {
-  return unsealCredentialsChecked(db, key).headers
 }
 
 /** The `Authorization` header value for a credential. */

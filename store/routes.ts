@@ -71,9 +71,6 @@ const namePattern = /^[a-z0-9][a-z0-9-]{0,62}$/
 const pinPattern = /^([0-9A-Fa-f]{2}:){31}[0-9A-Fa-f]{2}$|^[0-9A-Fa-f]{64}$/
 const basePathPattern = /^(\/[A-Za-z0-9._~-]+)+$/
 
-/** The first control or invisible character in `text`, as a JSON-style escape, or undefined. */
-const controlCharacter = firstUnsafeCharacter
-
 /** Problems with free-text route fields that hold a control character (ESC, BEL, DEL...). */
 function controlProblems(at: string, fields: RouteFields): string[] {
   const texts = {
@@ -82,7 +79,7 @@ function controlProblems(at: string, fields: RouteFields): string[] {
     upstreamCaFile: fields.upstreamCaFile,
   }
   return Object.entries(texts).flatMap(([name, text]) => {
-    const found = controlCharacter(text)
+    const found = firstUnsafeCharacter(text)
     return found ? [`${at}.${name}: has a control character (${found})`] : []
   })
 }

@@ -1,14 +1,9 @@
 /** The one way commands print: plain lines, aligned tables and the two kinds of error. */
 import { InvalidArgumentError } from 'commander'
 import { StoreError, ValidationError } from '../../store/db.ts'
+import { escapedCharacter, unprintableCharacters } from '../../store/unsafe-text.ts'
 import { redactText } from '../log/redact.ts'
 import { namedAsOption } from './option-names.ts'
-
-// C0 controls but tab and line feed, DEL and C1 controls (what a terminal may act on), and the
-// invisible characters that reorder or split a line (bidi overrides, separators).
-const controlCharacters =
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it finds
-  /[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g
 
 /**
  * `text` with every control character a terminal could act on (ESC, BEL, CR, DEL, CSI...)
@@ -16,10 +11,7 @@ const controlCharacters =
  * clear the screen or retitle the window. Tabs and line breaks stay. JSON stays valid.
  */
 export function printable(text: string): string {
-  return text.replace(
-    controlCharacters,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  )
+  return text.replace(unprintableCharacters, escapedCharacter)
 }
 
 /** Prints lines to stdout. */

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { isVeryBroad, listAllowEntries } from '../../store/allow-list.ts'
 import { listBreakers } from '../../store/breakers.ts'
-import { unsealCredentialsChecked } from '../../store/credentials.ts'
+import { unsealCredentials } from '../../store/credentials.ts'
 import { configVersion, readMeta, type Store } from '../../store/db.ts'
 import { listRoutes } from '../../store/routes.ts'
 import { decodePublicKey, isSamePublicKey, type MasterKey } from '../../store/seal.ts'
@@ -141,7 +141,7 @@ export async function buildSnapshotInSlices(
 /** Everything but the keys, read in the caller's transaction. */
 function readSnapshot(db: Store, masterKey: MasterKey): Omit<Snapshot, 'keysByHash'> {
   const version = configVersion(db)
-  const { headers: credentials, stale } = unsealCredentialsChecked(db, masterKey)
+  const { headers: credentials, stale } = unsealCredentials(db, masterKey)
   const entries = listAllowEntries(db)
   const globals = entries.filter((e) => e.route === undefined)
   const breakers = new Map(listBreakers(db).map((b) => [b.routeId, b.reason]))

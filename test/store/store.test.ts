@@ -181,7 +181,7 @@ describe('credentials', () => {
     const raw = readFileSync(dbPath()).toString('latin1')
     expect(raw).not.toContain('hunter2-very-secret')
     expect(raw).not.toContain(btoa('svc:hunter2-very-secret'))
-    const headers = unsealCredentials(db, readMasterKeyFile(keyPath()))
+    const { headers } = unsealCredentials(db, readMasterKeyFile(keyPath()))
     expect([...headers.values()]).toEqual([`Basic ${btoa('svc:hunter2-very-secret')}`])
     expect(() => unsealCredentials(db, generateMasterKey())).toThrow(/does not open/)
     expect(listCredentials(db)).toMatchObject([{ route: 'prod', kind: 'basic', setBy: 'tester' }])
@@ -195,7 +195,7 @@ describe('credentials', () => {
       newRouteFields({ name: 'prod', basePath: '/p', upstreamUrl: 'http://127.0.0.1:1' }),
     )
     setCredential(db, 'tester', 'prod', { kind: 'bearer', token: 'NjQ0-pat-token' })
-    expect([...unsealCredentials(db, readMasterKeyFile(keyPath())).values()]).toEqual([
+    expect([...unsealCredentials(db, readMasterKeyFile(keyPath())).headers.values()]).toEqual([
       'Bearer NjQ0-pat-token',
     ])
   })

@@ -31,7 +31,7 @@ afterEach(() => {
 
 function injected(route: string): string | undefined {
   const key = readMasterKeyFile(join(store.dir, 'master.key'))
-  return unsealCredentials(store.db, key).get(getRoute(store.db, route).id)
+  return unsealCredentials(store.db, key).headers.get(getRoute(store.db, route).id)
 }
 
 describe('Credentials screen', () => {

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs'
 import type { Command } from 'commander'
 import { listBreakers, tripBreaker } from '../../../store/breakers.ts'
-import { storePublicKey, unsealCredentialsChecked } from '../../../store/credentials.ts'
+import { storePublicKey, unsealCredentials } from '../../../store/credentials.ts'
 import { type Store, StoreError } from '../../../store/db.ts'
 import { getRoute, isLoopbackHost, type Route } from '../../../store/routes.ts'
 import { sodiumReady } from '../../../store/seal.ts'
@@ -61,7 +61,7 @@ async function credentialFor(
   let isStale = false
   try {
     const masterKey = loadMasterKey(masterKeyPath(globals), storePublicKey(db))
-    const unsealed = unsealCredentialsChecked(db, masterKey)
+    const unsealed = unsealCredentials(db, masterKey)
     authorization = unsealed.headers.get(route.id)
     isStale = unsealed.stale.has(route.id)
   } catch (error) {
